@@ -1,0 +1,18 @@
+"""The JSON API under /api/v1/: one thin blueprint module per area."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def register(app: Flask) -> None:
+    # Area modules attach their routes to `bp` when imported.
+    from cloud_api.api import routes  # noqa: F401
+
+    app.register_blueprint(bp)

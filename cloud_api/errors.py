@@ -1,0 +1,115 @@
+"""API errors as exception classes carrying their HTTP status and a stable code.
+
+Every error leaves the API as application/problem+json:
+{"type": "about:blank", "title": <Japanese message>, "status": 4xx, "code": <stable code>,
+ "detail": <Japanese message>, "errors": [{"field": ..., "code": ..., "message": ...}]}
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from cloud_api.messages import message
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass
+class FieldError:
+    field: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+class ApiError(Exception):
+    """An error the client can act on. Raise it from services or views."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, code: str | None = None, status: int | None = None,
+                 errors: list[FieldError] | None = None, **params: Any) -> None:
+        self.code = code or self.code
+        self.status = status or self.status
+        self.errors = errors or []
+        self.params = params
+        super().__init__(self.code)
+
+    @property
+    def detail(self) -> str:
+        return message(self.code, **self.params)
+
+
+class ValidationError(ApiError):
+    status = 422
+    code = "validation_failed"
+
+
+class AuthError(ApiError):
+    status = 401
+    code = "auth_required"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden_category"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+@dataclass
+class Problem:
+    status: int
+    code: str
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"type": "about:blank", "title": self.detail, "status": self.status,
+                                "code": self.code, "detail": self.detail}
+        if self.errors:
+            body["errors"] = [e.to_dict() for e in self.errors]
+        body.update(self.extra)
+        return Response(json.dumps(body, ensure_ascii=False), status=self.status,
+                        mimetype=PROBLEM_JSON)
+
+
+def problem_for(exc: ApiError) -> Problem:
+    return Problem(exc.status, exc.code, exc.detail, exc.errors)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return problem_for(exc).response()
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}.get(
+            exc.code or 400, "bad_request")
+        return Problem(exc.code or 400, code, message(code)).response()
+
+    @app.errorhandler(Exception)
+    def _bug(exc: Exception) -> Response:
+        report_id = uuid.uuid4().hex[:12]
+        log.exception("unhandled error, report id %s", report_id)
+        return Problem(500, "internal_error", message("internal_error", report_id=report_id),
+                       extra={"report_id": report_id}).response()

@@ -1,0 +1,38 @@
+"""`mykey-cloud` command line: each sub-command lives in its own module under commands/."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, help). Each module has `add_arguments(parser)` and `run(args) -> int`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("cloud_api.commands.serve", "本番用WSGIサーバでクラウドを起動する"),
+    "init-db": ("cloud_api.commands.db", "データベースを作成・移行する (alembic upgrade head)"),
+    "demo-data": ("cloud_api.commands.demo", "デモデータ（川崎市・豊島区・徳島県など）を投入する"),
+    "import-terminals": ("cloud_api.commands.import_terminals", "様式I/様式IIの端末一覧を取り込む"),
+    "verify-ledger": ("cloud_api.commands.ledger_cmds", "台帳の不変条件をすべて検査する"),
+    "sweep": ("cloud_api.commands.sweep", "有効期限切れのポイントとポイント券を失効処理する"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mykey-cloud", description="自治体ポイント管理クラウド")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.add_arguments(p)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args._module)
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

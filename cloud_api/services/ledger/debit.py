@@ -1,0 +1,43 @@
+"""Taking points out of a holder's account (spend, voucher issue, merge): the shared core.
+
+Lock the holder account, read its usable lots, plan the consumption earliest-expiry first
+(422 insufficient_balance if short), post the transaction and record the lot consumptions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from cloud_api.errors import ApiError, ValidationError
+from cloud_api.services.ledger.accounts import lock_holder_account
+from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
+from cloud_api.services.ledger.lots import open_lots, plan_consumption, record_consumption
+from cloud_api.services.ledger.refs import MAX_AMOUNT, business_date
+
+
+@dataclass(frozen=True)
+class Debited:
+    posted: Posted
+    usable_after: int
+
+
+def check_amount(amount: object) -> int:
+    """A positive integer no larger than MAX_AMOUNT, else 422 amount_invalid."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationError("amount_invalid")
+    return amount
+
+
+def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debited:
+    """Move `header.amount` from the holder's account of `header.point_id` to `to_account`."""
+    assert header.holder_id is not None
+    amount = check_amount(header.amount)
+    account = lock_holder_account(session, header.point_id, header.holder_id)
+    if account is None:
+        raise ApiError("insufficient_balance", 422)
+    lots = open_lots(session, account, on=business_date(header.executed_at))
+    plan = plan_consumption(lots, amount)
+    posted = post(session, header, [Leg(account, -amount, is_holder=True), Leg(to_account, amount)])
+    record_consumption(session, posted.txn_id, plan)
+    return Debited(posted, sum(lot.remaining for lot in lots) - amount)

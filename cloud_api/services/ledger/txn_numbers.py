@@ -1,0 +1,53 @@
+"""取引済番号: yyyymmdd + a 5-digit sequence, from a per-scope per-day counter.
+
+The counter row is bumped with one INSERT ... ON CONFLICT DO UPDATE ... RETURNING statement
+(SQLite >= 3.35 and PostgreSQL), so two concurrent transactions never get the same number: the
+second waits on the row lock (PostgreSQL) or the database write lock (SQLite BEGIN IMMEDIATE).
+The scope is the terminal ID (or SYSTEM for jobs); a number is unique only with its scope.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cloud_api.db import is_postgres
+from cloud_api.errors import ApiError
+from cloud_api.models.ledger import TxnCounter
+
+log = logging.getLogger(__name__)
+
+MAX_SEQUENCE = 99_999
+TXN_NO = re.compile(r"^(\d{8})(\d{5})$")
+
+
+def next_txn_no(session: Session, scope: str, day: date) -> str:
+    """Hand out the next number of `scope` on `day`; 429 txn_number_exhausted past 99999."""
+    dialect = postgresql if is_postgres(session) else sqlite
+    table = TxnCounter.__table__
+    stmt = dialect.insert(table).values(scope=scope, business_date=day, last_seq=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.scope, table.c.business_date],
+        set_={"last_seq": table.c.last_seq + 1},
+        where=table.c.last_seq < MAX_SEQUENCE,
+    ).returning(table.c.last_seq)
+    seq = session.execute(stmt).scalar()
+    if seq is None:
+        log.warning("txn numbers exhausted for scope %s on %s", scope, day)
+        raise ApiError("txn_number_exhausted", 429)
+    return format_txn_no(day, seq)
+
+
+def format_txn_no(day: date, seq: int) -> str:
+    return f"{day:%Y%m%d}{seq:05d}"
+
+
+def is_well_formed(txn_no: str, day: date | None = None) -> bool:
+    """A 13-digit number whose date part is `day` (if given) and whose sequence is 1..99999."""
+    m = TXN_NO.match(txn_no)
+    if not m or int(m.group(2)) == 0:
+        return False
+    return day is None or m.group(1) == f"{day:%Y%m%d}"

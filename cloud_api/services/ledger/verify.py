@@ -1,0 +1,153 @@
+"""verify-ledger: every invariant of the ledger, checked with set-based SQL where possible.
+
+Each check yields Violations (a stable code, its Japanese message and what was found); an empty
+list means the ledger is sound. Only reads: safe to run against a live database.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cloud_api.messages import message
+from cloud_api.models.ledger import (ESCROW, HOLDER, IdempotencyRecord, JournalEntry, JournalTxn,
+                                     LedgerAccount, Lot, LotConsumption, Voucher, VoucherClosing)
+from cloud_api.services.ledger.txn_numbers import is_well_formed
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    detail: str
+
+    @property
+    def message(self) -> str:
+        return message(self.code)
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message} {self.detail}"
+
+
+Check = Callable[[Session], Iterator[Violation]]
+
+
+def verify(session: Session) -> list[Violation]:
+    return [v for check in CHECKS for v in check(session)]
+
+
+def _pairs(s: Session, stmt) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return {k: v for k, v in s.execute(stmt)}
+
+
+def _txns_balanced(s: Session) -> Iterator[Violation]:
+    sums = select(JournalEntry.txn_id, func.sum(JournalEntry.amount)).group_by(JournalEntry.txn_id)
+    for txn_id, total in s.execute(sums.having(func.sum(JournalEntry.amount) != 0)):
+        yield Violation("ledger_txn_unbalanced", f"txn_id={txn_id} sum={total}")
+    has_entries = select(JournalEntry.txn_id)
+    for (txn_id,) in s.execute(select(JournalTxn.id).where(JournalTxn.id.not_in(has_entries))):
+        yield Violation("ledger_txn_without_entries", f"txn_id={txn_id}")
+
+
+def _holder_chains(s: Session) -> Iterator[Violation]:
+    rows = s.execute(select(JournalEntry.account_id, JournalEntry.id, JournalEntry.amount,
+                            JournalEntry.balance_after, LedgerAccount.kind)
+                     .join(LedgerAccount, LedgerAccount.id == JournalEntry.account_id)
+                     .order_by(JournalEntry.account_id, JournalEntry.id)
+                     .execution_options(yield_per=5000))
+    last: dict[int, int] = {}
+    for account_id, entry_id, amount, after, kind in rows:
+        if kind != HOLDER:
+            if after is not None:
+                yield Violation("ledger_system_balance_after", f"entry_id={entry_id}")
+            continue
+        expected = last.get(account_id, 0) + amount
+        if after != expected:
+            yield Violation("ledger_balance_chain_broken",
+                            f"entry_id={entry_id} expected={expected} recorded={after}")
+        if expected < 0:
+            yield Violation("ledger_balance_negative", f"account_id={account_id} entry_id={entry_id}")
+        last[account_id] = expected
+    yield from _books_match_lots(s, last)
+
+
+def _books_match_lots(s: Session, books: dict[int, int]) -> Iterator[Violation]:
+    granted = _pairs(s, (select(Lot.account_id, func.sum(Lot.amount)).group_by(Lot.account_id)))
+    used = _pairs(s, (select(Lot.account_id, func.sum(LotConsumption.amount))
+                          .join(Lot, Lot.id == LotConsumption.lot_id).group_by(Lot.account_id)))
+    for account_id in set(books) | set(granted):
+        in_lots = int(granted.get(account_id, 0)) - int(used.get(account_id, 0) or 0)
+        if books.get(account_id, 0) != in_lots:
+            yield Violation("ledger_balance_lots_mismatch",
+                            f"account_id={account_id} book={books.get(account_id, 0)} lots={in_lots}")
+
+
+def _lots(s: Session) -> Iterator[Violation]:
+    over = (select(Lot.id, Lot.amount, func.sum(LotConsumption.amount))
+            .join(LotConsumption, LotConsumption.lot_id == Lot.id).group_by(Lot.id, Lot.amount)
+            .having(func.sum(LotConsumption.amount) > Lot.amount))
+    for lot_id, amount, used in s.execute(over):
+        yield Violation("ledger_lot_overconsumed", f"lot_id={lot_id} amount={amount} used={used}")
+    late = (select(LotConsumption.id, Lot.id, JournalTxn.txn_no)
+            .join(Lot, Lot.id == LotConsumption.lot_id)
+            .join(JournalTxn, JournalTxn.id == LotConsumption.txn_id)
+            .where(JournalTxn.business_date > Lot.expires_on, JournalTxn.kind != "expiry"))
+    for consumption_id, lot_id, txn_no in s.execute(late):
+        yield Violation("ledger_expired_lot_consumed", f"lot_id={lot_id} txn_no={txn_no}")
+
+
+def _vouchers(s: Session) -> Iterator[Violation]:
+    issue = (select(Voucher.voucher_no).join(JournalTxn, JournalTxn.id == Voucher.issue_txn_id)
+             .where((JournalTxn.kind != "voucher_issue") | (JournalTxn.amount != Voucher.amount)
+                    | (JournalTxn.point_id != Voucher.point_id)))
+    for (number,) in s.execute(issue):
+        yield Violation("ledger_voucher_issue_mismatch", f"voucher_no={number}")
+    closings = (select(Voucher.voucher_no, VoucherClosing.kind, JournalTxn.business_date,
+                       Voucher.expires_on)
+                .join(VoucherClosing, VoucherClosing.voucher_id == Voucher.id)
+                .join(JournalTxn, JournalTxn.id == VoucherClosing.txn_id))
+    for number, kind, day, expires_on in s.execute(closings):
+        if kind == "redeemed" and day > expires_on:
+            yield Violation("ledger_voucher_redeemed_late", f"voucher_no={number}")
+        if kind == "lapsed" and day <= expires_on:
+            yield Violation("ledger_voucher_lapsed_early", f"voucher_no={number}")
+
+
+def _escrow(s: Session) -> Iterator[Violation]:
+    held = _pairs(s, (select(LedgerAccount.point_id, func.sum(JournalEntry.amount))
+                          .join(JournalEntry, JournalEntry.account_id == LedgerAccount.id)
+                          .where(LedgerAccount.kind == ESCROW).group_by(LedgerAccount.point_id)))
+    closed = select(VoucherClosing.voucher_id)
+    open_ = _pairs(s, (select(Voucher.point_id, func.sum(Voucher.amount))
+                           .where(Voucher.id.not_in(closed)).group_by(Voucher.point_id)))
+    for point_id in set(held) | set(open_):
+        if int(held.get(point_id) or 0) != int(open_.get(point_id) or 0):
+            yield Violation("ledger_escrow_mismatch", f"point_id={point_id} escrow="
+                            f"{held.get(point_id) or 0} outstanding={open_.get(point_id) or 0}")
+
+
+def _txn_numbers(s: Session) -> Iterator[Violation]:
+    rows = s.execute(select(JournalTxn.id, JournalTxn.txn_no, JournalTxn.business_date)
+                     .execution_options(yield_per=5000))
+    for txn_id, txn_no, day in rows:
+        if not is_well_formed(txn_no, day):
+            yield Violation("ledger_txn_no_malformed", f"txn_id={txn_id} txn_no={txn_no}")
+    dupes = (select(JournalTxn.scope, JournalTxn.txn_no).group_by(JournalTxn.scope, JournalTxn.txn_no)
+             .having(func.count() > 1))
+    for scope, txn_no in s.execute(dupes):
+        yield Violation("ledger_txn_no_duplicate", f"scope={scope} txn_no={txn_no}")
+
+
+def _idempotency(s: Session) -> Iterator[Violation]:
+    incomplete = select(IdempotencyRecord.id).where(IdempotencyRecord.status.is_(None))
+    for (record_id,) in s.execute(incomplete):
+        yield Violation("ledger_idempotency_incomplete", f"record_id={record_id}")
+    orphan = (select(IdempotencyRecord.id).where(IdempotencyRecord.txn_id.is_not(None))
+              .where(IdempotencyRecord.txn_id.not_in(select(JournalTxn.id))))
+    for (record_id,) in s.execute(orphan):
+        yield Violation("ledger_idempotency_orphan", f"record_id={record_id}")
+
+
+CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _escrow, _txn_numbers,
+                       _idempotency]

@@ -1,0 +1,61 @@
+"""Ledger test fixtures: a fresh schema on `db_url` (SQLite or PostgreSQL), a fixed JST clock,
+plain point/terminal values shaped like ACCOUNTS' PointRef / TerminalContext, and helpers."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from cloud_api.clock import JST, FixedClock
+from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
+import cloud_api.models.ledger  # noqa: F401  (registers the ledger tables)
+
+
+@dataclass(frozen=True)
+class Pt:
+    point_id: int
+    kind: str = "municipal"
+    name: str = "川崎市ポイント"
+    validity_days: int = 60
+    municipality_code: str = "141305"
+
+
+@dataclass(frozen=True)
+class Term:
+    terminal_id: str = "00052459"
+    place: str = "川崎市藤子・F・不二雄ミュージアム"
+    municipality_code: str = "141305"
+
+
+@pytest.fixture
+def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2017, 12, 31, 18, 2, 37, tzinfo=JST))
+
+
+@pytest.fixture
+def point() -> Pt:
+    return Pt(point_id=1)
+
+
+@pytest.fixture
+def terminal() -> Term:
+    return Term()
+
+
+def run(sessions: sessionmaker[Session], fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Call a service in its own unit of work (committed unless it raises)."""
+    with unit_of_work(sessions) as s:
+        return fn(s, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""The terminal's side of the cloud contract: transport (only HTTP code), signing, typed client."""

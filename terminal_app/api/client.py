@@ -1,0 +1,209 @@
+"""Typed client of the cloud API v1 (docs/api.md): one method per endpoint, dataclass results.
+
+Reads go straight through the transport; mutating calls carry an Idempotency-Key and, when an
+Outbox is attached, are recorded before sending and retried with the same key and bytes.
+Error responses raise CloudError / VersionTooOld; no answer raises CloudUnreachable (reads) or
+OutcomeUnknown (mutations through the outbox).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
+
+from terminal_app.api.errors import CloudError, error_from_response
+from terminal_app.api.signing import Signer
+from terminal_app.api.transport import HttpResponse, Transport
+from terminal_app.domain.contact import Contact
+from terminal_app.domain.models import (CardRead, Linkage, MergeResult, PlaceReport, Precheck,
+                                        Receipt, ServiceIdLookup, ServiceIdRegistration,
+                                        TerminalInfo, VoucherInfo, VoucherIssue, VoucherRedemption)
+from terminal_app.messages import message
+from terminal_app.outbox.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+Json = dict[str, Any]
+T = TypeVar("T")
+
+
+def encode(payload: Json) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class CloudClient:
+    """The cloud as typed calls. `signer` is None before registration (public endpoints only)."""
+
+    def __init__(self, transport: Transport, signer: Signer | None = None, *,
+                 outbox: Outbox | None = None, timeout_s: float = 10.0,
+                 client_version: str = "0.1.0",
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.transport = transport
+        self.signer = signer
+        self.outbox = outbox
+        self.timeout_s = timeout_s
+        self.client_version = client_version
+        self._clock = clock
+
+    # -- public endpoints -------------------------------------------------------------
+    def health(self) -> Json:
+        return self._call("GET", "/health", auth=False)
+
+    def meta(self) -> Json:
+        return self._call("GET", "/meta", auth=False)
+
+    def precheck(self, terminal_id: str, password: str) -> Precheck:
+        data = self._call("POST", "/terminals/precheck",
+                          {"terminal_id": terminal_id, "password": password}, auth=False)
+        return self._parse(Precheck.from_json, data)
+
+    def register(self, terminal_id: str, password: str, public_key_b64: str, fingerprint: str,
+                 contact: Contact) -> TerminalInfo:
+        payload = {"terminal_id": terminal_id, "password": password,
+                   "public_key": public_key_b64, "fingerprint": fingerprint,
+                   "contact": contact.to_json()}
+        data = self._call("POST", "/terminals/register", payload, auth=False)
+        return self._parse(TerminalInfo.from_json, data["terminal"])
+
+    # -- the terminal itself ----------------------------------------------------------
+    def terminal(self) -> TerminalInfo:
+        return self._parse(TerminalInfo.from_json, self._call("GET", "/terminal"))
+
+    def update_contact(self, contact: Contact, *, key: str) -> TerminalInfo:
+        data = self._mutate("PUT", "/terminal/contact", contact.to_json(), key)
+        return self._parse(TerminalInfo.from_json, data)
+
+    # -- cards ------------------------------------------------------------------------
+    def read_card(self, auth_cert_der: bytes) -> CardRead:
+        data = self._call("POST", "/cards/read",
+                          {"auth_cert": base64.b64encode(auth_cert_der).decode("ascii")})
+        return self._parse(lambda d: CardRead.from_json(d, self._clock()), data)
+
+    def read_shopping_card(self, customer_id: str) -> CardRead:
+        data = self._call("POST", "/cards/read-shopping", {"customer_id": customer_id})
+        return self._parse(lambda d: CardRead.from_json(d, self._clock()), data)
+
+    # -- service IDs ------------------------------------------------------------------
+    def register_service_id(self, card_token: str, customer_id: str, address_notice: bool,
+                            sign_cert_serial: str | None, *, key: str) -> ServiceIdRegistration:
+        payload = {"card_token": card_token, "customer_id": customer_id,
+                   "address_notice": address_notice, "sign_cert_serial": sign_cert_serial}
+        data = self._mutate("POST", "/service-ids", payload, key)
+        return self._parse(ServiceIdRegistration.from_json, data)
+
+    def lookup_service_id(self, card_token: str) -> ServiceIdLookup:
+        data = self._call("POST", "/service-ids/lookup", {"card_token": card_token})
+        return self._parse(ServiceIdLookup.from_json, data)
+
+    # -- points -----------------------------------------------------------------------
+    def spend(self, card_token: str, point_id: str, amount: int, *, key: str) -> Receipt:
+        data = self._mutate("POST", "/spend", {"card_token": card_token, "point_id": point_id,
+                                                "amount": amount}, key)
+        return self._parse(Receipt.from_json, data)
+
+    def issue_voucher(self, card_token: str, point_id: str, amount: int, validity_days: int, *,
+                      key: str) -> VoucherIssue:
+        payload = {"card_token": card_token, "point_id": point_id, "amount": amount,
+                   "validity_days": validity_days}
+        return self._parse(VoucherIssue.from_json, self._mutate("POST", "/vouchers", payload, key))
+
+    def voucher(self, voucher_no: str) -> VoucherInfo:
+        data = self._call("GET", f"/vouchers/{quote(voucher_no)}")
+        return self._parse(VoucherInfo.from_json, data)
+
+    def redeem_voucher(self, voucher_no: str, *, key: str) -> VoucherRedemption:
+        data = self._mutate("POST", f"/vouchers/{quote(voucher_no)}/redeem", {}, key)
+        return self._parse(VoucherRedemption.from_json, data)
+
+    def reprint_voucher(self, voucher_no: str, *, key: str) -> VoucherIssue:
+        data = self._mutate("POST", f"/vouchers/{quote(voucher_no)}/reprint", {}, key)
+        return self._parse(VoucherIssue.from_json, data)
+
+    def merge(self, card_token: str, point_id: str, amount: int, *, key: str) -> MergeResult:
+        data = self._mutate("POST", "/merges", {"card_token": card_token, "point_id": point_id,
+                                                 "amount": amount}, key)
+        return self._parse(_merge_result, data)
+
+    # -- reports ----------------------------------------------------------------------
+    def report_place(self, start: date, end: date) -> PlaceReport:
+        query = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+        return self._parse(PlaceReport.from_json, self._call("GET", f"/reports/place?{query}"))
+
+    def report_place_csv(self, start: date, end: date) -> bytes:
+        query = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+        return self._send_checked("GET", f"{API}/reports/place.csv?{query}", b"", None).body
+
+    # -- MyKey ID creation at the counter (画面14-17) ------------------------------------
+    def mykey_challenge(self) -> Json:
+        return self._call("POST", "/mykey/challenge", {})
+
+    def mykey_check(self, candidate: str) -> Json:
+        return self._call("POST", "/mykey/check", {"mykey_id": candidate})
+
+    def mykey_create(self, payload: Json, *, key: str) -> Json:
+        return self._mutate("POST", "/mykey", payload, key)
+
+    # -- plumbing ---------------------------------------------------------------------
+    def replay(self, key: str) -> Json:
+        """Re-send an outbox entry (再確認) and return its JSON result."""
+        assert self.outbox is not None
+        return self._result(self.outbox.replay(key, self.send_raw))
+
+    def send_raw(self, method: str, path: str, body: bytes, key: str | None) -> HttpResponse:
+        """Sign and send; return whatever HTTP answer came (raises CloudUnreachable)."""
+        headers = {"Accept": "application/json"}
+        if body or method in ("POST", "PUT"):
+            headers["Content-Type"] = "application/json"
+        if key:
+            headers["Idempotency-Key"] = key
+        if self.signer is not None:
+            headers.update(self.signer.headers(method, path, body))
+        else:
+            headers["X-MyKey-Client-Version"] = self.client_version
+        return self.transport.request(method, path, headers, body or None, self.timeout_s)
+
+    def _call(self, method: str, path: str, payload: Json | None = None, *,
+              auth: bool = True) -> Any:
+        if auth and self.signer is None:
+            raise CloudError("not_registered", message("not_registered"), 401)
+        body = encode(payload) if payload is not None else b""
+        return self._send_checked(method, API + path, body, None).json()
+
+    def _mutate(self, method: str, path: str, payload: Json, key: str) -> Any:
+        if self.signer is None:
+            raise CloudError("not_registered", message("not_registered"), 401)
+        body = encode(payload)
+        if self.outbox is None:
+            return self._result(self.send_raw(method, API + path, body, key))
+        return self._result(self.outbox.deliver(key, method, API + path, body, self.send_raw))
+
+    def _send_checked(self, method: str, path: str, body: bytes, key: str | None) -> HttpResponse:
+        response = self.send_raw(method, path, body, key)
+        if response.status >= 400:
+            raise error_from_response(response.status, response.body)
+        return response
+
+    def _result(self, response: HttpResponse) -> Any:
+        if response.status >= 400:
+            raise error_from_response(response.status, response.body)
+        return response.json()
+
+    def _parse(self, build: Callable[[Any], T], data: Any) -> T:
+        try:
+            return build(data)
+        except (KeyError, ValueError, TypeError) as exc:
+            log.error("unexpected response shape: %s", exc)
+            raise CloudError("bad_response", message("cloud_bad_response", status=200),
+                             200) from exc
+
+
+def _merge_result(d: Json) -> MergeResult:
+    link = d["linkage"]
+    linkage = Linkage(str(link["format"]), str(link["filename"]),
+                      base64.b64decode(link["content_b64"], validate=True))
+    return MergeResult(Receipt.from_json(d), str(d["street_name"]), str(d["customer_id"]), linkage)

@@ -1,0 +1,83 @@
+"""The terminal's Qt-free message catalogue: every user-visible text of the core, Japanese first.
+
+Services raise `UserFacingError(code, **params)`; the text comes from here so that an English
+catalogue can be added beside `JA` with the same keys. Receipt labels belong to drivers.printer,
+screen labels to terminal_app/ui.
+"""
+from __future__ import annotations
+
+JA: dict[str, str] = {
+    # configuration and credentials
+    "config_invalid": "設定ファイル（{path}）の内容が正しくありません: {reason}",
+    "config_value_invalid": "設定「{name}」の値が正しくありません: {value}",
+    "keyring_unavailable": "資格情報を保存する仕組み（OSのキーリング）が利用できません。"
+                           "Windows では資格情報マネージャー、Linux では Secret Service"
+                           "（gnome-keyring 等）を有効にしてください。",
+    "keyring_write_failed": "端末の資格情報をOSのキーリングに保存できませんでした。",
+    "credential_corrupt": "保存されている端末の資格情報が壊れています。端末の再登録が必要です。",
+    "not_registered": "この端末はまだ登録されていません。端末IDと端末パスワードで登録してください。",
+    "already_registered": "この端末は既に登録されています。",
+    # cloud
+    "cloud_unreachable": "自治体ポイント管理クラウドに接続できません。ネットワークを確認してください。",
+    "cloud_bad_response": "自治体ポイント管理クラウドから想定外の応答がありました（{status}）。",
+    "outcome_unknown": "通信が途切れたため、処理結果を確認できていません。"
+                       "「再確認」を押すと同じ要求を再送して結果を確認します（二重に処理されることはありません）。",
+    "idempotency_key_reused_local": "冪等キー {key} は別の内容の要求に既に使われています。",
+    "outbox_unknown_key": "再確認する要求が見つかりません（{key}）。",
+    "outbox_failed": "端末内の送信待ちデータを保存できませんでした。",
+    "version_too_old_local": "この活用ソフトは古いバージョンです。バージョン {min_version} 以降に更新してください。",
+    "permission_denied": "この端末の区分では、この操作はできません。",
+    # input validation (画面9/10 and others)
+    "required": "{label}を入力してください。",
+    "too_long": "{label}は{limit}文字以内で入力してください。",
+    "terminal_id_format": "端末IDは8桁の数字で入力してください。",
+    "postal_format": "郵便番号は3桁と4桁の数字で入力してください。",
+    "postal_not_found": "郵便番号 {code} に該当する住所が見つかりません。",
+    "phone_format": "電話番号は数字とハイフンで、数字15桁以内で入力してください。",
+    "email_format": "メールアドレスの形式が正しくありません。",
+    "email_mismatch": "メールアドレスと確認用のメールアドレスが一致しません。",
+    "id_business_required": "ID付与事業者名を選択してください。",
+    "id_business_unknown": "選択されたID付与事業者はこの端末では選べません。",
+    "amount_format": "ポイント数は1以上の整数で入力してください。",
+    "amount_over_balance": "ポイント数が残高（{balance}ポイント）を超えています。",
+    "validity_days_format": "ポイント券の有効期限は1日から30日の範囲で入力してください。",
+    "voucher_no_format": "ポイント券の券番号は12桁の数字で入力してください。",
+    "customer_id_format": "利用カード番号は1〜20文字の半角英数字とハイフンで入力してください。",
+    "shopping_id_format": "商店街ポイントカードの番号は1〜20文字の半角英数字とハイフンで入力してください。",
+    "point_unknown": "選択したポイントはこの利用者の利用可能なポイントにありません。",
+    "date_format": "日付は YYYY-MM-DD の形式で入力してください。",
+    "date_range": "期間の開始日が終了日より後になっています。",
+    "idempotency_key_format": "冪等キーは8〜64文字の半角英数字・ハイフン・アンダースコアで指定してください。",
+    # card and PINs
+    "pin_format": "利用者証明用電子証明書のパスワードは4桁の数字で入力してください。",
+    "sign_password_format": "署名用電子証明書のパスワードは6〜16文字の半角英大文字と数字で入力してください。",
+    "no_sign_certificate": "このマイナンバーカードには署名用電子証明書がありません。住所変更の自動通知は利用できません。",
+    "card_error": "マイナンバーカードを読み取れませんでした。",
+    "reader_not_configured": "ICカードリーダーが設定されていません。",
+    # MyKey ID (画面14-17)
+    "mykey_id_format": "マイキーIDは8桁の半角英大文字と数字で入力してください。",
+    "mykey_id_taken": "このマイキーIDは既に使用されています。別のマイキーIDを入力してください。",
+    "mykey_password_format": "パスワードは6〜16桁の半角英数字で入力してください。",
+    "mykey_password_mismatch": "パスワードと確認用のパスワードが一致しません。",
+    "mykey_generation_exhausted": "マイキーIDの自動生成は3回までです。3回目の値が登録されます。",
+    "base_municipality_required": "基本自治体ポイント口座を選択してください。",
+    # merge, files, devices
+    "merge_folder_missing": "合算ファイルの保存先フォルダ（{path}）がありません。設定を確認してください。",
+    "merge_file_write_failed": "合算ファイルを保存できませんでした（{path}）。",
+    "merge_file_invalid": "クラウドから受け取った合算ファイルが正しくありません。",
+    "file_write_failed": "ファイルを保存できませんでした（{path}）。",
+    "printer_not_configured": "プリンターが設定されていません。",
+    "keystrokes_unavailable": "ID自動引渡しのキー入力を送れません。",
+    "device_error": "機器でエラーが発生しました。",
+    # bugs
+    "internal_error": "システムエラーが発生しました。（問い合わせ番号: {report_id}）",
+}
+
+
+def message(code: str, **params: object) -> str:
+    """The Japanese text for `code`, formatted with `params`."""
+    text = JA.get(code, code)
+    try:
+        return text.format(**params) if params else text
+    except (KeyError, IndexError):
+        return text

@@ -1,0 +1,117 @@
+"""The outbox's SQLite file (`<home>/outbox.sqlite3`): one row per client-made idempotency key.
+
+States: pending (written, no definitive answer yet) -> done (2xx) or failed (a definitive refusal).
+The exact body bytes are kept so a retry is byte-identical (same body digest, same key): the cloud
+then answers with the first result. Thread-safe (one connection, one lock); WAL journal.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from terminal_app.domain.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    key TEXT PRIMARY KEY,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    status INTEGER,
+    response BLOB,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+)"""
+COLUMNS = "key, method, path, body, state, attempts, status, response, created_at, updated_at"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    key: str
+    method: str
+    path: str
+    body: bytes
+    state: str
+    attempts: int
+    status: int | None
+    response: bytes | None
+    created_at: float
+    updated_at: float
+
+    def same_request(self, method: str, path: str, body: bytes) -> bool:
+        return (self.method, self.path, self.body) == (method, path, body)
+
+
+class OutboxStore:
+    """CRUD over the outbox table."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(SCHEMA)
+
+    def add(self, key: str, method: str, path: str, body: bytes) -> OutboxEntry:
+        """Write a new pending request (durably, before it is sent); return the stored row."""
+        now = time.time()
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO outbox (key, method, path, body, state, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(key) DO NOTHING",
+                    (key, method, path, body, now, now))
+            except sqlite3.Error as exc:
+                raise UserFacingError("outbox_failed") from exc
+        entry = self.get(key)
+        assert entry is not None
+        return entry
+
+    def get(self, key: str) -> OutboxEntry | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE key = ?",
+                                   (key,)).fetchone()
+        return OutboxEntry(*row) if row else None
+
+    def pending(self) -> list[OutboxEntry]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE state = 'pending'"
+                                    " ORDER BY created_at").fetchall()
+        return [OutboxEntry(*row) for row in rows]
+
+    def attempted(self, key: str) -> None:
+        self._update("UPDATE outbox SET attempts = attempts + 1, updated_at = ? WHERE key = ?",
+                     (time.time(), key))
+
+    def finish(self, key: str, state: str, status: int, response: bytes) -> None:
+        self._update("UPDATE outbox SET state = ?, status = ?, response = ?, updated_at = ?"
+                     " WHERE key = ?", (state, status, response, time.time(), key))
+
+    def purge_finished(self, older_than_s: float) -> int:
+        """Forget answered requests older than the given age; returns how many."""
+        cutoff = time.time() - older_than_s
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM outbox WHERE state != 'pending'"
+                                      " AND updated_at < ?", (cutoff,))
+        return cursor.rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _update(self, sql: str, params: tuple[object, ...]) -> None:
+        with self._lock:
+            try:
+                self._db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise UserFacingError("outbox_failed") from exc

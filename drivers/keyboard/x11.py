@@ -1,0 +1,182 @@
+"""X11 back-end of the keystroke output: XTest key events and a CLIPBOARD selection owner.
+
+`XTestInjector` sends real key events through the XTEST extension (`Xlib.ext.xtest.fake_input`),
+exactly as if typed on the keyboard, into whatever window has the input focus. Only characters
+the current keymap produces (with or without Shift) are typed; for any other character (kanji,
+full-width digits …) `can_type` is False and the sender pastes the text instead. Binding spare
+keycodes on the fly, as xdotool does, was tried and rejected: XKB clients (Tk, measured under
+Xvfb) only pick up the first of several quick keymap changes and then receive "??" keys.
+
+`X11Clipboard` owns the CLIPBOARD selection with a 1x1 unmapped window and answers
+SelectionRequest events (TARGETS, UTF8_STRING, STRING, TEXT) on its own thread; `wait_delivered`
+returns once a requestor has fetched the text, i.e. the paste really happened.
+"""
+from __future__ import annotations
+
+import logging
+import select
+import threading
+from typing import Any
+
+from drivers.keyboard.messages import message
+from drivers.keyboard.sender import KeystrokeUnavailable
+
+log = logging.getLogger(__name__)
+
+try:
+    from Xlib import XK, X, Xatom
+    from Xlib import display as xdisplay
+    from Xlib import error as xerror
+    from Xlib.ext import xtest
+    from Xlib.protocol import event as xevent
+except ImportError:  # python-xlib is a Linux-only dependency
+    xdisplay = None
+
+NAMED_KEYS = {"enter": "Return", "tab": "Tab"}
+
+
+def keysym_for(ch: str) -> int:
+    """The X keysym of one character: Latin-1 maps directly, the rest is 0x01000000 + code."""
+    code = ord(ch)
+    if 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xFF:
+        return code
+    return 0x01000000 | code
+
+
+def connect(display_name: str) -> Any:
+    """Open the display or raise KeystrokeUnavailable with the reason in Japanese."""
+    if xdisplay is None:
+        raise KeystrokeUnavailable(message("no_xlib"))
+    try:
+        return xdisplay.Display(display_name)
+    except (xerror.DisplayError, xerror.XauthError, OSError) as exc:
+        raise KeystrokeUnavailable(message("no_display", detail=f"{display_name}: {exc}")) from exc
+
+
+class XTestInjector:
+    """Key events through XTEST into the focused X11 window."""
+
+    def __init__(self, display_name: str) -> None:
+        self._d = connect(display_name)
+        if not self._d.has_extension("XTEST"):
+            self._d.close()
+            raise KeystrokeUnavailable(message("no_xtest"))
+        self._shift = self._named("Shift_L")
+        self._control = self._named("Control_L")
+
+    def can_type(self, text: str) -> bool:
+        return all(self._keycode(keysym_for(ch)) is not None for ch in text)
+
+    def type_chars(self, text: str) -> None:
+        plan = [self._keycode(keysym_for(ch)) for ch in text]
+        for entry in plan:
+            if entry is None:
+                raise KeystrokeUnavailable(message("untypable", text=text))
+            self._tap(entry[0], self._shift if entry[1] else None)
+
+    def press_key(self, name: str) -> None:
+        self._tap(self._named(NAMED_KEYS[name]))
+
+    def press_paste(self) -> None:
+        self._tap(self._named("v"), self._control)
+
+    def close(self) -> None:
+        self._d.close()
+
+    def _tap(self, keycode: int, modifier: int | None = None) -> None:
+        try:
+            if modifier is not None:
+                xtest.fake_input(self._d, X.KeyPress, modifier)
+            xtest.fake_input(self._d, X.KeyPress, keycode)
+            xtest.fake_input(self._d, X.KeyRelease, keycode)
+            if modifier is not None:
+                xtest.fake_input(self._d, X.KeyRelease, modifier)
+            self._d.sync()
+        except (xerror.XError, xerror.ConnectionClosedError, OSError) as exc:
+            raise KeystrokeUnavailable(message("send_failed", detail=exc)) from exc
+
+    def _keycode(self, keysym: int) -> tuple[int, bool] | None:
+        """(keycode, needs Shift) of a keysym in the current keymap, or None."""
+        for keycode, index in self._d.keysym_to_keycodes(keysym):
+            if index in (0, 1):
+                return keycode, index == 1
+        return None
+
+    def _named(self, name: str) -> int:
+        entry = self._keycode(XK.string_to_keysym(name))
+        if entry is None:
+            raise KeystrokeUnavailable(message("untypable", text=name))
+        return entry[0]
+
+
+class X11Clipboard:
+    """Owns CLIPBOARD and serves its text to whoever pastes, from a background thread."""
+
+    def __init__(self, display_name: str) -> None:
+        self._d = connect(display_name)
+        self._window = self._d.screen().root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
+        self._atoms = {name: self._d.intern_atom(name) for name in
+                       ("CLIPBOARD", "TARGETS", "UTF8_STRING", "TEXT")}
+        self._utf8 = b""
+        self._latin1 = b""
+        self._delivered = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def offer(self, text: str) -> None:
+        self._utf8 = text.encode("utf-8")
+        self._latin1 = text.encode("latin-1", errors="replace")
+        self._delivered.clear()
+        self._window.set_selection_owner(self._atoms["CLIPBOARD"], X.CurrentTime)
+        self._d.sync()
+        if self._d.get_selection_owner(self._atoms["CLIPBOARD"]) != self._window:
+            raise KeystrokeUnavailable(message("clipboard_failed", detail="selection owner"))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name="x11-clipboard", daemon=True)
+            self._thread.start()
+
+    def wait_delivered(self, timeout_s: float) -> bool:
+        return self._delivered.wait(timeout_s)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+        self._d.close()
+
+    def _serve(self) -> None:
+        fd = self._d.fileno()
+        while not self._stop.is_set():
+            if not self._d.pending_events():
+                select.select([fd], [], [], 0.1)
+                if not self._d.pending_events():
+                    continue
+            event = self._d.next_event()
+            if event.type == X.SelectionRequest:
+                self._answer(event)
+            elif event.type == X.SelectionClear:
+                log.debug("clipboard taken over by another client")
+
+    def _answer(self, request: Any) -> None:
+        prop = request.property or request.target      # obsolete clients pass None
+        target = request.target
+        utf8, text_atom = self._atoms["UTF8_STRING"], self._atoms["TEXT"]
+        if target == self._atoms["TARGETS"]:
+            targets = [self._atoms["TARGETS"], utf8, Xatom.STRING, text_atom]
+            request.requestor.change_property(prop, Xatom.ATOM, 32, targets)
+        elif target in (utf8, Xatom.STRING, text_atom):
+            latin = target == Xatom.STRING
+            request.requestor.change_property(prop, Xatom.STRING if latin else utf8, 8,
+                                              self._latin1 if latin else self._utf8)
+        else:
+            prop = X.NONE
+        self._notify(request, prop)
+        if prop != X.NONE and target != self._atoms["TARGETS"]:
+            self._delivered.set()
+
+    def _notify(self, request: Any, prop: int) -> None:
+        notify = xevent.SelectionNotify(time=request.time, requestor=request.requestor,
+                                        selection=request.selection, target=request.target,
+                                        property=prop)
+        request.requestor.send_event(notify, event_mask=0)
+        self._d.flush()

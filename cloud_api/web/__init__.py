@@ -1,0 +1,70 @@
+"""The municipal web console (自治体ポイント管理クラウド): server-rendered pages under /console/.
+
+`register(app)` is called by the app factory. Every request loads the identity from the session
+(30-minute idle timeout) and every POST must carry the session's CSRF token.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from cloud_api.errors import ApiError
+from cloud_api.messages import message
+from cloud_api.web import security
+
+log = logging.getLogger(__name__)
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    expired = security.touch_session()
+    if expired:
+        flash(message(expired), "error")
+        return redirect(url_for("console.login"))
+    security.check_csrf()
+    return None
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"csrf_token": security.csrf_token, "identity": g.get("identity"), "msg": message}
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'")
+    return response
+
+
+@bp.errorhandler(security.CsrfFailed)
+def _csrf_failed(_exc: Exception) -> tuple[str, int]:
+    log.warning("CSRF token missing or wrong on %s", request.path)
+    return render_template("error.html", text=message("web_csrf_failed")), 400
+
+
+@bp.errorhandler(security.NotAllowed)
+def _not_allowed(_exc: Exception) -> tuple[str, int]:
+    return render_template("error.html", text=message("web_forbidden")), 403
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> tuple[str, int]:
+    return render_template("error.html", text=exc.detail), exc.status
+
+
+def register(app: Flask) -> None:
+    from cloud_api.web import (views_auth, views_contacts, views_events,  # noqa: F401
+                               views_grants, views_points, views_reports)
+
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.register_blueprint(bp)

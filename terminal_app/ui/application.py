@@ -1,0 +1,63 @@
+"""The Qt application object: created once, themed, with the keyboard-wedge filter installed."""
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from drivers.keyboard.wedge import WedgeConfig
+from terminal_app.ui import theme
+from terminal_app.ui.context import UiContext
+from terminal_app.ui.main_window import MainWindow
+from terminal_app.ui.strings import APP_TITLE
+from terminal_app.ui.wedge import WedgeFilter
+from terminal_app.ui.worker import Jobs
+
+log = logging.getLogger(__name__)
+
+
+def qt_app(argv: Sequence[str] | None = None) -> QApplication:
+    """The process's QApplication (created on first call) with the font and style applied."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv or sys.argv[:1]))
+        app.setApplicationName(APP_TITLE)
+        theme.apply(app)
+    return app
+
+
+def wedge_config(config: Any) -> WedgeConfig:
+    return WedgeConfig(max_gap_s=config.wedge_max_gap_ms / 1000.0,
+                       min_length=config.wedge_min_length, prefix=config.wedge_prefix,
+                       suffix=config.wedge_suffix)
+
+
+def install_wedge(app: QApplication, window: MainWindow, config: Any) -> WedgeFilter:
+    """Feed every key press to the wedge detector; completed scans go to the current screen."""
+    def deliver(text: str) -> None:
+        handler = getattr(window.current, "scanned", None)
+        if handler is not None:
+            handler(text)
+
+    wedge = WedgeFilter(wedge_config(config), deliver, parent=window)
+    app.installEventFilter(wedge)
+    return wedge
+
+
+def build_window(services: Any, version: str, *, wedge: bool = True) -> MainWindow:
+    """The main window over the core's `services` (not shown yet; navigate("start") to begin)."""
+    app = qt_app()
+    window = MainWindow(UiContext(services, Jobs()), version)
+    if wedge:
+        install_wedge(app, window, services.config)
+    return window
+
+
+def run(window: MainWindow) -> int:
+    """Show `window` on its start screen and run the event loop until it closes."""
+    window.show()
+    window.navigate("start")
+    return int(qt_app().exec())

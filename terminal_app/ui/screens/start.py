@@ -1,0 +1,35 @@
+"""The first screen shown at every start: registered → fetch the terminal info → メニュー (画面22);
+not registered → 画面9. An unreachable cloud gets a message and 再試行, never a frozen window."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from terminal_app.ui.screens.base import Screen, label
+from terminal_app.ui.strings import tr
+
+log = logging.getLogger(__name__)
+
+
+class StartScreen(Screen):
+    """Decides where the clerk begins."""
+
+    screen_id = "start"
+    title_key = "start.title"
+    menu_target = None
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.body.addWidget(label("", "lead"))
+        self.body.addStretch(1)
+
+    def on_enter(self, **kwargs: Any) -> None:
+        registration = self.ctx.services.registration
+        if not registration.is_registered():
+            self.ctx.navigate("s09")
+            return
+        self.run("net", registration.terminal_info, self._loaded, working=tr("start.loading"))
+
+    def _loaded(self, info: Any) -> None:
+        self.ctx.terminal = info
+        self.ctx.navigate("menu")

@@ -48,7 +48,7 @@ class TerminalConfig:
     cloud_url: str = DEFAULT_CLOUD_URL
     reader_spec: str = "pcsc"
     printer_spec: str = ""
-    printer_profile: str = "TM-T88V"
+    printer_profile: str = "tm-t88-kanji"
     merge_folder: Path | None = None
     keystroke_spec: str = "auto"
     keystroke_terminator: str = "enter"

@@ -19,6 +19,7 @@ from terminal_app.api.errors import CloudError, error_from_response
 from terminal_app.api.signing import Signer
 from terminal_app.api.transport import HttpResponse, Transport
 from terminal_app.domain.contact import Contact
+from terminal_app.domain.mykey import MykeyCandidate, MykeyChallenge, MykeyCreated
 from terminal_app.domain.models import (CardRead, Linkage, MergeResult, PlaceReport, Precheck,
                                         Receipt, ServiceIdLookup, ServiceIdRegistration,
                                         TerminalInfo, VoucherInfo, VoucherIssue, VoucherRedemption)
@@ -63,11 +64,11 @@ class CloudClient:
         return self._parse(Precheck.from_json, data)
 
     def register(self, terminal_id: str, password: str, public_key_b64: str, fingerprint: str,
-                 contact: Contact) -> TerminalInfo:
+                 contact: Contact, *, key: str) -> TerminalInfo:
         payload = {"terminal_id": terminal_id, "password": password,
                    "public_key": public_key_b64, "fingerprint": fingerprint,
                    "contact": contact.to_json()}
-        data = self._call("POST", "/terminals/register", payload, auth=False)
+        data = self._call("POST", "/terminals/register", payload, auth=False, key=key)
         return self._parse(TerminalInfo.from_json, data["terminal"])
 
     # -- the terminal itself ----------------------------------------------------------
@@ -139,14 +140,20 @@ class CloudClient:
         return self._send_checked("GET", f"{API}/reports/place.csv?{query}", b"", None).body
 
     # -- MyKey ID creation at the counter (画面14-17) ------------------------------------
-    def mykey_challenge(self) -> Json:
-        return self._call("POST", "/mykey/challenge", {})
+    def mykey_challenge(self) -> MykeyChallenge:
+        return self._parse(MykeyChallenge.from_json, self._call("POST", "/mykey/challenge", {}))
 
-    def mykey_check(self, candidate: str) -> Json:
-        return self._call("POST", "/mykey/check", {"mykey_id": candidate})
+    def mykey_generate(self, challenge_id: str) -> MykeyCandidate:
+        data = self._call("POST", "/mykey/generate", {"challenge_id": challenge_id})
+        return self._parse(MykeyCandidate.from_json, data)
 
-    def mykey_create(self, payload: Json, *, key: str) -> Json:
-        return self._mutate("POST", "/mykey", payload, key)
+    def mykey_check(self, challenge_id: str, candidate: str) -> MykeyCandidate:
+        data = self._call("POST", "/mykey/check",
+                          {"challenge_id": challenge_id, "mykey_id": candidate})
+        return self._parse(MykeyCandidate.from_json, data)
+
+    def mykey_create(self, payload: Json, *, key: str) -> MykeyCreated:
+        return self._parse(MykeyCreated.from_json, self._mutate("POST", "/mykey", payload, key))
 
     # -- plumbing ---------------------------------------------------------------------
     def replay(self, key: str) -> Json:
@@ -168,11 +175,11 @@ class CloudClient:
         return self.transport.request(method, path, headers, body or None, self.timeout_s)
 
     def _call(self, method: str, path: str, payload: Json | None = None, *,
-              auth: bool = True) -> Any:
+              auth: bool = True, key: str | None = None) -> Any:
         if auth and self.signer is None:
             raise CloudError("not_registered", message("not_registered"), 401)
         body = encode(payload) if payload is not None else b""
-        return self._send_checked(method, API + path, body, None).json()
+        return self._send_checked(method, API + path, body, key).json()
 
     def _mutate(self, method: str, path: str, payload: Json, key: str) -> Any:
         if self.signer is None:

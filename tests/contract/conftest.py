@@ -1,0 +1,116 @@
+"""Contract fixtures: the REAL cloud app (create_app on the `db_url` database) seeded with the
+seed's terminals and holders, reached by the terminal's own services through a transport
+adapter over Flask's test client, and virtual My Number cards from the project's test JPKI CA.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from keyring.backend import KeyringBackend
+
+from cloud_api.app import create_app
+from cloud_api.clock import JST, FixedClock
+from cloud_api.config import Settings
+from cloud_api.db import Base, unit_of_work
+from drivers.card.cert_builder import Holder as CardHolder
+from drivers.card.test_ca import JpkiCA, create_ca, issue_card
+from drivers.card.card_file import save_card
+from drivers.card.virtual_reader import VirtualReader
+from terminal_app.api.errors import CloudUnreachable
+from terminal_app.api.transport import HttpResponse
+from terminal_app.config import TerminalConfig
+from terminal_app.services.container import Services, build_services
+from tests.contract import seed
+from tests.terminal.core.conftest import MemoryKeyring
+
+FP = "5e" * 32
+
+
+class FlaskTransport:
+    """The terminal's Transport over Flask's test client: same bytes, same headers.
+
+    `faults` injects network failures per call: "before" (request never arrives) or "after"
+    (the cloud handles it but the answer is lost)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.client = app.test_client()
+        self.faults: list[str | None] = []
+        self.calls: list[tuple[str, str, dict[str, str], bytes | None]] = []
+
+    def request(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None,
+                timeout_s: float) -> HttpResponse:
+        fault = self.faults.pop(0) if self.faults else None
+        self.calls.append((method, path, dict(headers), body))
+        if fault == "before":
+            raise CloudUnreachable("ConnectionError")
+        response = self.client.open(path, method=method, headers=dict(headers), data=body)
+        if fault == "after":
+            raise CloudUnreachable("ReadTimeout")
+        return HttpResponse(response.status_code, response.get_data(), dict(response.headers))
+
+
+@dataclass
+class World:
+    app: Flask
+    ca: JpkiCA
+    transport: FlaskTransport
+    reader: VirtualReader
+    tmp: Path = Path(".")
+    keyring: KeyringBackend = field(default_factory=MemoryKeyring)
+
+    def services(self, name: str = "t1", **overrides: Any) -> Services:
+        home = self.tmp / name
+        config = TerminalConfig(home=home, merge_folder=home / "merge", http_retries=2,
+                                retry_backoff_s=0.0, **overrides)
+        (home / "merge").mkdir(parents=True, exist_ok=True)
+        return build_services(config, transport=self.transport, reader=self.reader,
+                              keyring_backend=self.keyring, fingerprint=lambda: FP)
+
+    def new_card(self, mykey_id: str | None, *, balance: int = 1730,
+                 sign_password: str | None = "ABC123") -> Path:
+        """A virtual card file for a holder (registered with `balance` points unless None)."""
+        doc = issue_card(self.ca, CardHolder("川崎　花子", "神奈川県川崎市高津区溝口１－１",
+                                             date(1980, 2, 17), "2"),
+                         pin="1234", sign_password=sign_password)
+        path = self.tmp / f"card-{mykey_id or 'unregistered'}-{id(doc)}.json"
+        save_card(doc, path)
+        if mykey_id:
+            seed.holder(self.app, mykey_id, doc, balance)
+        return path
+
+    def insert(self, card_file: Path) -> None:
+        self.reader.insert(card_file)
+
+
+@pytest.fixture(scope="session")
+def jpki_ca(tmp_path_factory: pytest.TempPathFactory) -> JpkiCA:
+    """One test JPKI CA for the session (RSA key generation is the slow part)."""
+    return create_ca(tmp_path_factory.mktemp("jpki-ca"))
+
+
+@pytest.fixture
+def world(db_url: str, tmp_path: Path, jpki_ca: JpkiCA) -> Iterator[World]:
+    ca = jpki_ca
+    clock = FixedClock(datetime.now(JST).replace(microsecond=0))
+    settings = Settings(database_url=db_url, data_dir=tmp_path / "cloud", jpki_ca_dir=ca.directory,
+                        secret_key="contract-test-secret", merge_key_hex="00112233445566778899aabbccddeeff",
+                        merge_hash_secret="shotengai-secret", testing=True)
+    app = create_app(settings, clock=clock)
+    engine = app.extensions["mykey"].engine
+    Base.metadata.create_all(engine)
+    seed.base(app)
+    world = World(app, ca, FlaskTransport(app), VirtualReader(), tmp=tmp_path)
+    try:
+        yield world
+    finally:
+        engine.dispose()
+
+
+def unit(app: Flask) -> Any:
+    return unit_of_work(app.extensions["mykey"].sessions)

@@ -1,0 +1,91 @@
+"""GIVEN the real cloud app WHEN the terminal's services register a terminal and read a card
+THEN both sides agree on the JSON of docs/api.md."""
+from __future__ import annotations
+
+import pytest
+
+from terminal_app.api.errors import CloudError
+from terminal_app.domain.contact import ContactForm
+from terminal_app.domain.errors import FieldErrors
+from tests.contract.conftest import FP, World
+
+CONTACT = ContactForm("高津図書館", "高津図書館1台目", "川崎太郎", "213", "0001",
+                      "神奈川県川崎市高津区溝口1-1", "044-123-4567", "taro@example.jp",
+                      "taro@example.jp", "000001")
+
+
+def test_precheck_then_register_then_signed_calls(world: World) -> None:
+    services = world.services()
+    assert not services.registration.is_registered()
+    pre = services.registration.precheck("00052459", "e912kfja")
+    assert (pre.category, pre.municipality.name, pre.registered) == ("A", "川崎市", False)
+    assert [b.name for b in pre.id_businesses] == ["川崎市立図書館", "ブレーメン商店街"]
+    info = services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    assert info.terminal_id == "00052459" and info.can("service_id")
+    assert info.id_business is not None and info.id_business.symbology == "nw7"
+    assert services.registration.is_registered()
+    fresh = services.registration.terminal_info(refresh=True)
+    assert fresh.contact.postal_code == "2130001" and fresh.contact.email == "taro@example.jp"
+    register_call = [c for c in world.transport.calls if c[1].endswith("/terminals/register")][0]
+    assert b"e912kfja" in (register_call[3] or b"")  # sent once, to register, never stored
+    assert FP in (register_call[3] or b"").decode()
+
+
+def test_wrong_password_is_refused_with_the_clouds_japanese_message(world: World) -> None:
+    services = world.services()
+    with pytest.raises(CloudError) as info:
+        services.registration.precheck("00052459", "wrong-pw")
+    assert info.value.code == "terminal_bad_credentials" and "パスワード" in str(info.value)
+    assert not services.registration.is_registered()
+
+
+def test_bad_contact_registers_nothing(world: World) -> None:
+    services = world.services()
+    bad = ContactForm(**{**CONTACT.__dict__, "email_confirm": "other@example.jp"})
+    with pytest.raises(FieldErrors) as info:
+        services.registration.register("00052459", "e912kfja", bad)
+    assert "email_confirm" in info.value.errors
+    assert not services.registration.is_registered()
+    assert world.services("t2").registration.precheck("00052459", "e912kfja").registered is False
+
+
+def test_second_machine_cannot_reuse_the_password(world: World) -> None:
+    world.services("t1").registration.register("00052459", "e912kfja", CONTACT)
+    other = world.services("t2")
+    with pytest.raises(CloudError) as info:
+        other.registration.register("00052459", "e912kfja", CONTACT)
+    assert info.value.status in (401, 409)
+    assert not other.registration.is_registered()  # its half-made credential was removed
+
+
+def test_contact_change(world: World) -> None:
+    services = world.services()
+    services.registration.register("00052459", "e912kfja", CONTACT)
+    changed = ContactForm(**{**CONTACT.__dict__, "person": "高津次郎"})
+    assert services.registration.update_contact(changed).contact.person == "高津次郎"
+    assert services.registration.terminal_info(refresh=True).contact.person == "高津次郎"
+
+
+def test_card_read_gives_mykey_id_and_balances(world: World) -> None:
+    services = world.services()
+    services.registration.register("00052459", "e912kfja", CONTACT)
+    world.insert(world.new_card("MY123456"))
+    steps: list[float] = []
+    card = services.cards.read(lambda text, fraction: steps.append(fraction))
+    assert card.mykey_id == "MY123456" and steps[-1] == 1.0
+    assert [(b.point_id, b.name, b.balance) for b in card.balances] == [
+        ("00000001", "川崎市ポイント", 1730)]
+
+
+def test_unregistered_card_and_no_card_are_japanese_errors(world: World) -> None:
+    from terminal_app.domain.errors import UserFacingError
+
+    services = world.services()
+    services.registration.register("00052459", "e912kfja", CONTACT)
+    with pytest.raises(UserFacingError) as info:
+        services.cards.read()
+    assert "カード" in str(info.value)
+    world.insert(world.new_card(None))
+    with pytest.raises(CloudError) as cloud_info:
+        services.cards.read()
+    assert cloud_info.value.code == "card_not_registered"

@@ -1,0 +1,98 @@
+"""GIVEN a printer that reports trouble through DLE EOT WHEN printing THEN the clerk gets a
+PrinterError subclass with a Japanese message and nothing is printed."""
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from drivers.printer import (
+    CoverOpenError,
+    PaperOutError,
+    Printer,
+    PrinterConnectionError,
+    PrinterError,
+    receipt_point_use,
+)
+from drivers.printer.status import PrinterStatus, raise_for_status
+from drivers.printer.transports import parse_target
+from tests.drivers.printer.factories import point_use
+
+
+def test_paper_out_raises_japanese_error_and_prints_nothing(emulator_for, kanji) -> None:
+    emu = emulator_for(kanji)
+    emu.set_paper_out(True)
+    printer = Printer(kanji, parse_target(emu.target))
+    with pytest.raises(PaperOutError) as info:
+        printer.print_document(receipt_point_use(point_use()))
+    assert info.value.user_message == "用紙がありません。ロール紙を補充してください。"
+    assert printer.status() == PrinterStatus(online=False, paper_out=True, paper_near_end=True)
+    assert emu.papers == [] and emu.discarded == 0
+    emu.set_paper_out(False)
+    printer.print_document(receipt_point_use(point_use()))
+    printer.close()
+    assert len(emu.wait_for_papers(1)) == 1
+
+
+def test_cover_open_raises_its_own_message(emulator_for, kanji) -> None:
+    emu = emulator_for(kanji)
+    emu.set_cover_open(True)
+    printer = Printer(kanji, parse_target(emu.target))
+    with pytest.raises(CoverOpenError, match="カバーが開いています"):
+        printer.print_document(receipt_point_use(point_use()))
+    printer.close()
+
+
+def test_status_of_a_ready_printer_is_ok(emulator_for, kanji) -> None:
+    emu = emulator_for(kanji)
+    printer = Printer(kanji, parse_target(emu.target))
+    status = printer.status()
+    printer.close()
+    assert status is not None and status.ok
+
+
+def test_unreachable_printer_gives_connection_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    printer = Printer.from_config(f"escpos-net:127.0.0.1:{port}", "tm-t88-kanji")
+    with pytest.raises(PrinterConnectionError, match="接続できません"):
+        printer.print_document(receipt_point_use(point_use()))
+
+
+@pytest.fixture
+def mute_printer() -> Iterator[int]:
+    """A TCP peer that accepts and swallows bytes but never answers a status request."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    thread = threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    thread.join(timeout=5)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_printer_that_never_answers_status_is_reported(mute_printer, kanji) -> None:
+    printer = Printer(kanji, parse_target(f"escpos-net:127.0.0.1:{mute_printer}"),
+                      status_timeout_s=0.2)
+    with pytest.raises(PrinterError, match="状態の応答がありません"):
+        printer.print_document(receipt_point_use(point_use()))
+    printer.close()
+
+
+@pytest.mark.parametrize(("status", "error"), [
+    (PrinterStatus(online=False, cover_open=True, paper_out=True), CoverOpenError),
+    (PrinterStatus(online=True, paper_out=True), PaperOutError),
+    (PrinterStatus(online=False, error=True), PrinterError),
+])
+def test_status_maps_to_the_most_specific_error(status, error) -> None:
+    with pytest.raises(error):
+        raise_for_status(status)
+
+
+def test_near_end_alone_still_prints() -> None:
+    raise_for_status(PrinterStatus(online=True, paper_near_end=True))

@@ -9,13 +9,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import Clock
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import (ESCROW, EXPIRED, SETTLEMENT, SYSTEM_SCOPE, Voucher,
-                                     VoucherClosing)
+from cloud_api.models.ledger import (ESCROW, EXPIRED, SETTLEMENT, SYSTEM_SCOPE, JournalTxn,
+                                     Voucher, VoucherClosing)
 from cloud_api.services.ledger.accounts import system_account
 from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
 from cloud_api.services.ledger.refs import TerminalLike, business_date, to_jst
@@ -53,7 +53,8 @@ def redeem(session: Session, *, clock: Clock, terminal: TerminalLike, voucher_no
     settlement = system_account(session, SETTLEMENT, voucher.point_id, terminal.terminal_id)
     header = TxnHeader(kind="voucher_redeem", scope=terminal.terminal_id,
                        point_id=voucher.point_id, amount=voucher.amount, executed_at=now,
-                       holder_id=voucher.holder_id, terminal_id=terminal.terminal_id,
+                       holder_id=voucher.holder_id, mykey_id=_issuer_mykey_id(session, voucher),
+                       terminal_id=terminal.terminal_id,
                        place=terminal.place, municipality_code=terminal.municipality_code)
     posted = _close(session, voucher, header, settlement, "redeemed")
     log.info("voucher redeemed at %s (%s)", terminal.terminal_id, posted.txn_no)
@@ -78,3 +79,9 @@ def _close(session: Session, voucher: Voucher, header: TxnHeader, to_account: in
         voucher_id=voucher.id, txn_id=posted.txn_id, kind=kind, closed_at=header.executed_at,
         terminal_id=header.terminal_id, place=header.place))
     return posted
+
+
+def _issuer_mykey_id(session: Session, voucher: Voucher) -> str | None:
+    """The MyKey ID the voucher was issued to (shown in the place report's detail rows)."""
+    return session.execute(select(JournalTxn.mykey_id)
+                           .where(JournalTxn.id == voucher.issue_txn_id)).scalar()

@@ -118,7 +118,7 @@ def reprint(session: Session, *, terminal: TerminalLike, voucher_no: str) -> Iss
     txn_no = session.execute(select(JournalTxn.txn_no)
                              .where(JournalTxn.id == voucher.issue_txn_id)).scalar_one()
     return IssuedVoucher(voucher.voucher_no, txn_no, voucher.point_name, voucher.amount,
-                         voucher.issued_at, voucher.expires_on, voucher.balance_after,
+                         to_jst(voucher.issued_at), voucher.expires_on, voucher.balance_after,
                          voucher.validity_days, voucher.issue_txn_id)
 
 
@@ -130,3 +130,12 @@ def check_redeemable(session: Session, voucher: Voucher, today: date) -> None:
         raise ApiError("voucher_lapsed", 410)
     if today > voucher.expires_on:
         raise ApiError("voucher_expired", 410)
+
+
+def voucher_json(session: Session, voucher: Voucher) -> dict[str, object]:
+    """What 画面35 shows before redemption."""
+    return {"voucher_no": voucher.voucher_no, "point_name": voucher.point_name,
+            "amount": voucher.amount, "issue_type": ISSUE_TYPE,
+            "issued_at": to_jst(voucher.issued_at).isoformat(timespec="seconds"),
+            "expires_at": voucher.expires_on.isoformat(), "state": voucher_state(session, voucher),
+            "issue_place": voucher.issue_place, "validity_days": voucher.validity_days}

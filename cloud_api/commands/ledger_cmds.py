@@ -1,0 +1,33 @@
+"""`mykey-cloud verify-ledger`: check every ledger invariant; non-zero exit on any violation."""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from cloud_api.config import Settings
+from cloud_api.db import make_engine, make_session_factory, unit_of_work
+from cloud_api.messages import message
+from cloud_api.services.ledger.verify import verify
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", default="", help="既定: DATABASE_URL またはデータフォルダのSQLite")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(**({"database_url": args.database_url} if args.database_url else {}))
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            violations = verify(session)
+    finally:
+        engine.dispose()
+    for v in violations:
+        print(str(v))
+    if violations:
+        print(f"違反 {len(violations)} 件")
+        return 1
+    print(message("ledger_ok"))
+    return 0

@@ -1,0 +1,28 @@
+"""`mykey-cloud sweep`: expire lots past their last day and lapse expired vouchers (daily job)."""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from cloud_api.clock import Clock
+from cloud_api.config import Settings
+from cloud_api.db import make_engine, make_session_factory
+from cloud_api.services.ledger.sweep import sweep
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", default="", help="既定: DATABASE_URL またはデータフォルダのSQLite")
+
+
+def run(args: argparse.Namespace, clock: Clock | None = None) -> int:
+    settings = Settings.from_env(**({"database_url": args.database_url} if args.database_url else {}))
+    engine = make_engine(settings.effective_database_url)
+    try:
+        result = sweep(make_session_factory(engine), clock or Clock())
+    finally:
+        engine.dispose()
+    print(f"失効処理: 口座 {result.expired_accounts} 件 / {result.expired_points} ポイント、"
+          f"ポイント券 {result.lapsed_vouchers} 枚 / {result.lapsed_points} ポイント")
+    return 0

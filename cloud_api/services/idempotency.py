@@ -1,0 +1,78 @@
+"""Idempotency records: the first response to a client's Idempotency-Key, stored in the same
+database transaction as the operation it made (docs/api.md "Idempotency").
+
+`claim` inserts the record first (INSERT ... ON CONFLICT DO NOTHING). A second request with the
+same key waits on the unique index (PostgreSQL) or the write lock (SQLite) until the first one
+commits or rolls back, then either replays the stored response or - if the first rolled back -
+becomes the first itself. So two identical requests racing apply exactly once.
+Only successful responses are stored: a refused request changed nothing and may be retried.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cloud_api.db import is_postgres
+from cloud_api.errors import ApiError, ValidationError
+from cloud_api.models.ledger import IdempotencyRecord
+
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+NO_TERMINAL_SCOPE = "-"
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: str
+
+
+def check_key(key: str | None) -> str:
+    """400 idempotency_key_required / idempotency_key_invalid."""
+    if not key:
+        raise ApiError("idempotency_key_required", 400)
+    if not KEY.match(key):
+        raise ApiError("idempotency_key_invalid", 400)
+    return key
+
+
+def request_hash(method: str, path: str, body: bytes) -> str:
+    """What "the same request" means: method, path with query, and the exact body bytes."""
+    h = hashlib.sha256()
+    for part in (method.upper().encode(), path.encode(), hashlib.sha256(body).digest()):
+        h.update(len(part).to_bytes(4, "big") + part)
+    return h.hexdigest()
+
+
+def claim(session: Session, scope: str, key: str, req_hash: str,
+          now: datetime) -> tuple[int | None, StoredResponse | None]:
+    """(record id to complete, None) for a new key; (None, stored response) for a repeat.
+
+    Raises 422 idempotency_key_reused when the key was used for a different request.
+    """
+    dialect = postgresql if is_postgres(session) else sqlite
+    stmt = dialect.insert(IdempotencyRecord.__table__).values(
+        scope=scope, key=key, request_hash=req_hash, created_at=now)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["scope", "key"]).returning(
+        IdempotencyRecord.id)
+    record_id = session.execute(stmt).scalar()
+    if record_id is not None:
+        return record_id, None
+    found = session.execute(select(IdempotencyRecord).where(
+        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)).scalar_one()
+    if found.request_hash != req_hash:
+        raise ValidationError("idempotency_key_reused")
+    assert found.status is not None and found.response_body is not None
+    return None, StoredResponse(found.status, found.response_body)
+
+
+def complete(session: Session, record_id: int, status: int, body: str,
+             txn_id: int | None) -> None:
+    """Store the response with the operation (same transaction)."""
+    session.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
+                    .values(status=status, response_body=body, txn_id=txn_id))

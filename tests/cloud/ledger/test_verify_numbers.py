@@ -1,0 +1,92 @@
+"""GIVEN a ledger WHEN someone breaks an invariant behind the services' back THEN verify-ledger
+names it (code + Japanese) and exits non-zero; 取引済番号 are per scope and day, and run out
+cleanly past 99999."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from cloud_api.commands import ledger_cmds
+from cloud_api.errors import ApiError
+from cloud_api.models.ledger import (JournalEntry, JournalTxn, LedgerAccount, Lot, LotConsumption,
+                                     TxnCounter)
+from cloud_api.services.ledger.grant import grant
+from cloud_api.services.ledger.spend import spend
+from cloud_api.services.ledger.txn_numbers import is_well_formed, next_txn_no
+from cloud_api.services.ledger.verify import verify
+from tests.cloud.ledger.conftest import run
+
+
+@pytest.fixture
+def ledger(sessions, clock, point, terminal):
+    run(sessions, grant, clock=clock, point=point, holder_id=7, amount=1000, scope="SYSTEM",
+        terminal_id=None)
+    run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+        mykey_id="MY123456", amount=100)
+    return sessions
+
+
+def _codes(sessions):
+    return {v.code for v in run(sessions, verify)}
+
+
+def test_clean_ledger_verifies_and_cli_exits_zero(ledger, db_url, capsys):
+    assert _codes(ledger) == set()
+
+    class Args:
+        database_url = db_url
+    assert ledger_cmds.run(Args()) == 0
+    assert "満たされています" in capsys.readouterr().out
+
+
+def test_unbalanced_entry_is_found_and_cli_exits_non_zero(ledger, db_url, capsys):
+    def tamper(s):
+        txn = s.scalar(select(JournalTxn.id).limit(1))
+        acct = s.scalar(select(LedgerAccount.id).where(LedgerAccount.kind == "holder"))
+        s.execute(insert(JournalEntry).values(txn_id=txn, account_id=acct, amount=5))
+    run(ledger, tamper)
+    assert {"ledger_txn_unbalanced", "ledger_balance_chain_broken"} <= _codes(ledger)
+
+    class Args:
+        database_url = db_url
+    assert ledger_cmds.run(Args()) == 1
+    assert "[ledger_txn_unbalanced] 取引の仕訳合計が0になっていません。" in capsys.readouterr().out
+
+
+def test_overconsumed_and_expired_lot_consumption_are_found(ledger):
+    def tamper(s):
+        lot = s.scalar(select(Lot.id).order_by(Lot.id))
+        spend_txn = s.scalar(select(JournalTxn.id).where(JournalTxn.kind == "spend"))
+        s.execute(insert(LotConsumption).values(lot_id=lot, txn_id=spend_txn, amount=5000))
+        s.execute(text("UPDATE journal_txns SET business_date = :d WHERE kind = 'spend'"),
+                  {"d": date(2019, 1, 1)})
+    run(ledger, tamper)
+    codes = _codes(ledger)
+    assert {"ledger_lot_overconsumed", "ledger_expired_lot_consumed",
+            "ledger_balance_lots_mismatch", "ledger_txn_no_malformed"} <= codes
+
+
+def test_txn_numbers_are_per_scope_and_day(sessions):
+    day = date(2017, 12, 31)
+    got = [run(sessions, next_txn_no, "00052459", day) for _ in range(3)]
+    assert got == ["2017123100001", "2017123100002", "2017123100003"]
+    assert run(sessions, next_txn_no, "00052460", day) == "2017123100001"
+    assert run(sessions, next_txn_no, "00052459", date(2018, 1, 1)) == "2018010100001"
+    assert is_well_formed("2017123100001", day) and not is_well_formed("2017123100000")
+    assert not is_well_formed("201712310001") and not is_well_formed("2017123100001", date(2018, 1, 1))
+
+
+def test_txn_number_exhausted_past_99999_changes_nothing(sessions, clock, point, terminal):
+    run(sessions, grant, clock=clock, point=point, holder_id=7, amount=10, scope="SYSTEM",
+        terminal_id=None)
+    run(sessions, lambda s: s.execute(insert(TxnCounter).values(
+        scope=terminal.terminal_id, business_date=date(2017, 12, 31), last_seq=99999)))
+    with pytest.raises(ApiError) as e:
+        run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+            mykey_id="MY123456", amount=1)
+    assert e.value.code == "txn_number_exhausted"
+    assert run(sessions, lambda s: s.scalar(select(JournalTxn.kind).order_by(
+        JournalTxn.id.desc()))) == "grant"
+    assert _codes(sessions) == set()

@@ -1,0 +1,138 @@
+"""From a card to a holder: certificate → MyKey ID (with succession), and the card token.
+
+The card token is stateless: base64url("holder_id:mykey_id:terminal_id:expiry") + "." +
+base64url(HMAC-SHA256(secret, payload)). It is bound to the terminal that read the card and
+short-lived; the secret is derived from the app's secret key. Views set it per request with
+`use_token_secret` (so services stay free of Flask); callers outside a request pass `secret=`.
+
+Certificate succession (a re-issued card): J-LIS style link records old serial → new serial are
+imported (`mykey-cloud import-cert-links`); when an unknown serial is presented whose link chain
+leads to a holder's current certificate, the new serial becomes current at this first use and
+the old one is kept as superseded history. Active service IDs follow the new serial.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cloud_api.errors import ApiError, NotFound
+from cloud_api.models.accounts import CertLink, Holder, HolderCertificate, ServiceId
+from cloud_api.services.jpki import VerifiedCert
+
+log = logging.getLogger(__name__)
+
+_token_secret: ContextVar[bytes] = ContextVar("card_token_secret")
+MAX_LINK_HOPS = 10
+
+
+@dataclass(frozen=True)
+class CardHolderRef:
+    holder_id: int
+    mykey_id: str
+
+
+def derive_token_secret(app_secret: str) -> bytes:
+    return hmac.new(app_secret.encode(), b"mykey card token v1", hashlib.sha256).digest()
+
+
+def use_token_secret(secret: bytes) -> None:
+    _token_secret.set(secret)
+
+
+def issue_card_token(holder: CardHolderRef, terminal_id: str, now: datetime, ttl_s: int,
+                     secret: bytes | None = None) -> tuple[str, datetime]:
+    expires_at = now + timedelta(seconds=ttl_s)
+    payload = f"{holder.holder_id}:{holder.mykey_id}:{terminal_id}:{int(expires_at.timestamp())}"
+    raw = payload.encode()
+    return f"{_b64(raw)}.{_b64(_mac(raw, secret))}", expires_at
+
+
+def resolve_card_token(token: str, terminal_id: str, now: datetime,
+                       secret: bytes | None = None) -> CardHolderRef:
+    """The holder a card token names; 401 card_token_invalid when forged, foreign or expired."""
+    try:
+        payload_b64, mac_b64 = token.split(".")
+        raw = _unb64(payload_b64)
+        if not hmac.compare_digest(_unb64(mac_b64), _mac(raw, secret)):
+            raise ValueError("mac")
+        holder_id, mykey_id, bound_terminal, expiry = raw.decode().split(":")
+        if bound_terminal != terminal_id or now.timestamp() > int(expiry):
+            raise ValueError("scope")
+        return CardHolderRef(int(holder_id), mykey_id)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        raise ApiError("card_token_invalid", 401) from None
+
+
+def _mac(raw: bytes, secret: bytes | None) -> bytes:
+    key = secret if secret is not None else _token_secret.get()
+    return hmac.new(key, raw, hashlib.sha256).digest()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def holder_for_certificate(session: Session, cert: VerifiedCert, now: datetime) -> Holder:
+    """The active holder of a verified auth certificate, linking a re-issued card on first use."""
+    row = session.scalar(select(HolderCertificate).where(
+        HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial))
+    if row is None:
+        row = _succeed(session, cert, now)
+    elif not row.current:
+        raise ApiError("card_certificate_superseded", 422)
+    holder = session.get(Holder, row.holder_id)
+    assert holder is not None
+    if holder.state != "active":
+        raise ApiError("holder_revoked", 403)
+    return holder
+
+
+def _succeed(session: Session, cert: VerifiedCert, now: datetime) -> HolderCertificate:
+    old = _linked_current(session, cert.serial)
+    if old is None:
+        raise NotFound("card_not_registered")
+    old.current, old.superseded_at = False, now
+    new = HolderCertificate(holder_id=old.holder_id, kind="auth", serial=cert.serial,
+                            not_after=cert.not_after, current=True, registered_at=now)
+    session.add(new)
+    session.execute(update(ServiceId).where(
+        ServiceId.holder_id == old.holder_id, ServiceId.active.is_(True)).values(
+        auth_cert_serial=cert.serial))
+    session.flush()
+    log.info("holder %d: auth certificate %s succeeds %s", old.holder_id, cert.serial, old.serial)
+    return new
+
+
+def _linked_current(session: Session, serial: str) -> HolderCertificate | None:
+    """Walk new→old link records until a holder's current auth certificate is found."""
+    for _ in range(MAX_LINK_HOPS):
+        link = session.scalar(select(CertLink).where(CertLink.new_serial == serial))
+        if link is None:
+            return None
+        row = session.scalar(select(HolderCertificate).where(
+            HolderCertificate.kind == "auth", HolderCertificate.serial == link.old_serial))
+        if row is not None:
+            return row if row.current else None
+        serial = link.old_serial
+    return None
+
+
+def holder_by_mykey_id(session: Session, mykey_id: str) -> Holder:
+    holder = session.scalar(select(Holder).where(Holder.mykey_id == mykey_id))
+    if holder is None:
+        raise NotFound("holder_not_found")
+    if holder.state != "active":
+        raise ApiError("holder_revoked", 403)
+    return holder

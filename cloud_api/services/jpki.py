@@ -1,0 +1,127 @@
+"""Checks of a card's JPKI user-authentication certificate against the configured trust store.
+
+`settings.jpki_ca_dir` holds the trusted CA certificates and their CRLs (*.pem, *.crt, *.cer,
+*.der, *.crl; a PEM file may mix certificates, CRLs and keys — keys are ignored). A certificate is accepted when a configured CA signed it, it is inside
+its validity period, and it is not on that CA's CRL (the CRL's own signature is checked too).
+A CA without any CRL in the folder is trusted without revocation checking and logged as such.
+Only files are read: the cloud never depends on the card drivers.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from cloud_api.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".pem", ".crt", ".cer", ".der", ".crl"}
+# PEM files may hold certificates, CRLs and (ignored) keys, e.g. the test CA's folder.
+PEM_BLOCK = re.compile(rb"(-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \2-----)", re.S)
+
+
+@dataclass(frozen=True)
+class VerifiedCert:
+    """What the platform keeps of a verified certificate (never the whole certificate)."""
+
+    serial: str            # upper-case hex, no leading zeros (発行番号)
+    not_after: datetime
+    issuer: str
+    certificate: x509.Certificate = field(repr=False, compare=False)
+
+
+@dataclass
+class TrustStore:
+    cas: list[x509.Certificate]
+    crls: list[x509.CertificateRevocationList]
+
+    @classmethod
+    def load(cls, folder: Path | None) -> "TrustStore":
+        store = cls([], [])
+        if folder is None or not folder.is_dir():
+            return store
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in SUFFIXES:
+                store._add(path.read_bytes(), path.name)
+        return store
+
+    def _add(self, data: bytes, name: str) -> None:
+        if b"-----BEGIN" not in data:
+            self._add_der(data, name)
+            return
+        for block, kind in PEM_BLOCK.findall(data):
+            if kind == b"CERTIFICATE":
+                self.cas.append(x509.load_pem_x509_certificate(block))
+            elif kind == b"X509 CRL":
+                self.crls.append(x509.load_pem_x509_crl(block))
+
+    def _add_der(self, data: bytes, name: str) -> None:
+        try:
+            self.cas.append(x509.load_der_x509_certificate(data))
+        except ValueError:
+            try:
+                self.crls.append(x509.load_der_x509_crl(data))
+            except ValueError:
+                log.warning("ignoring %s in the JPKI folder: neither certificate nor CRL", name)
+
+
+_cache: dict[tuple[str, tuple[tuple[str, int], ...]], TrustStore] = {}
+
+
+def trust_store(folder: Path | None) -> TrustStore:
+    """The store of a folder, reloaded whenever a file in it changes (CRLs are replaced daily)."""
+    if folder is None or not folder.is_dir():
+        return TrustStore([], [])
+    key = (str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())))
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = TrustStore.load(folder)
+    return _cache[key]
+
+
+def parse_certificate(der: bytes) -> x509.Certificate:
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise ApiError("card_certificate_invalid", 422) from None
+
+
+def verify_certificate(der: bytes, store: TrustStore, now: datetime) -> VerifiedCert:
+    """Chain, validity and revocation; each failure is a distinct Japanese error."""
+    cert = parse_certificate(der)
+    issuer = _issuer_of(cert, store)
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        raise ApiError("card_certificate_expired", 422)
+    if _revoked(cert, issuer, store):
+        log.info("revoked certificate presented (serial %X)", cert.serial_number)
+        raise ApiError("card_certificate_revoked", 422)
+    return VerifiedCert(f"{cert.serial_number:X}", cert.not_valid_after_utc,
+                        cert.issuer.rfc4514_string(), cert)
+
+
+def _issuer_of(cert: x509.Certificate, store: TrustStore) -> x509.Certificate:
+    for ca in store.cas:
+        try:
+            cert.verify_directly_issued_by(ca)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return ca
+    log.info("certificate from an unknown issuer: %s", cert.issuer.rfc4514_string())
+    raise ApiError("card_certificate_invalid", 422)
+
+
+def _revoked(cert: x509.Certificate, issuer: x509.Certificate, store: TrustStore) -> bool:
+    crls = [c for c in store.crls if c.issuer == issuer.subject
+            and c.is_signature_valid(issuer.public_key())]  # type: ignore[arg-type]
+    if not crls:
+        log.warning("no CRL configured for %s: revocation not checked",
+                    issuer.subject.rfc4514_string())
+        return False
+    return any(c.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
+               for c in crls)

@@ -1,0 +1,137 @@
+"""Signed terminal requests: GIVEN a registered terminal WHEN a request is altered THEN 401."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cloud.accounts.helpers import problem, snapshot
+
+TID = "00052459"
+
+
+@pytest.fixture
+def terminal(kawasaki, signed_client):  # type: ignore[no-untyped-def]
+    kawasaki.terminal(TID, "A", id_business_id="000001")
+    return signed_client(TID)
+
+
+def test_given_a_signed_request_when_sent_then_the_terminal_is_known(terminal) -> None:
+    resp = terminal.get("/api/v1/terminal")
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["terminal_id"] == TID and body["category"] == "A"
+    assert body["permissions"] == ["report_place", "service_id"]
+    assert body["id_business"]["symbology"] == "nw7"
+
+
+def test_replayed_nonce_is_rejected(terminal) -> None:
+    headers = terminal.headers("GET", "/api/v1/terminal", b"")
+    assert terminal.raw("GET", "/api/v1/terminal", b"", headers).status_code == 200
+    again = terminal.raw("GET", "/api/v1/terminal", b"", headers)
+    assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"
+    assert "再送" in problem(again)["detail"]
+
+
+def test_tampered_body_is_rejected_and_changes_nothing(app, terminal) -> None:
+    body = json.dumps({"place": "高津図書館"}).encode()
+    headers = terminal.headers("PUT", "/api/v1/terminal/contact", body)
+    before = snapshot(app)
+    resp = terminal.raw("PUT", "/api/v1/terminal/contact", body.replace(b"}", b" }"), headers)
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_bad_signature"
+    after = snapshot(app)
+    assert before == after
+
+
+def test_signature_covers_the_query_string(terminal) -> None:
+    headers = terminal.headers("GET", "/api/v1/terminal?x=1", b"")
+    resp = terminal.raw("GET", "/api/v1/terminal?x=2", b"", headers)
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_bad_signature"
+
+
+def test_wrong_fingerprint_is_rejected(terminal) -> None:
+    resp = terminal.get("/api/v1/terminal", fingerprint="ab" * 32)
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_wrong_fingerprint"
+
+
+@pytest.mark.parametrize("shift", [-301, 301])
+def test_stale_timestamp_is_rejected(terminal, clock, shift: int) -> None:
+    ts = str(int(clock.now().timestamp()) + shift)
+    resp = terminal.get("/api/v1/terminal", timestamp=ts)
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_stale_timestamp"
+
+
+def test_timestamp_inside_the_window_is_accepted(terminal, clock) -> None:
+    ts = str(int(clock.now().timestamp()) - 299)
+    assert terminal.get("/api/v1/terminal", timestamp=ts).status_code == 200
+
+
+def test_signature_by_another_key_is_rejected(kawasaki, terminal, signed_client) -> None:
+    kawasaki.terminal("00052460", "A", id_business_id="000001")
+    other = signed_client("00052460")
+    headers = other.headers("GET", "/api/v1/terminal", b"")
+    headers["X-MyKey-Terminal"] = TID
+    headers["X-MyKey-Fingerprint"] = terminal.key.fingerprint
+    resp = terminal.raw("GET", "/api/v1/terminal", b"", headers)
+    assert problem(resp)["code"] in ("auth_bad_signature",)
+
+
+@pytest.mark.parametrize("header, value", [
+    ("X-MyKey-Terminal", "5245"), ("X-MyKey-Nonce", "short"), ("X-MyKey-Timestamp", "soon"),
+    ("X-MyKey-Fingerprint", "XYZ"), ("X-MyKey-Signature", "")])
+def test_malformed_headers_are_rejected(terminal, header: str, value: str) -> None:
+    resp = terminal.get("/api/v1/terminal", **{header: value})
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_required"
+
+
+def test_unknown_terminal_is_rejected(terminal) -> None:
+    resp = terminal.get("/api/v1/terminal", **{"X-MyKey-Terminal": "99999999"})
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_terminal_inactive"
+
+
+def test_locked_terminal_cannot_call(app, terminal, sessions) -> None:
+    from cloud_api.db import unit_of_work
+    from cloud_api.models.accounts import Terminal
+
+    with unit_of_work(sessions) as s:
+        s.get(Terminal, TID).state = "locked"
+    resp = terminal.get("/api/v1/terminal")
+    assert resp.status_code == 401 and problem(resp)["code"] == "auth_terminal_inactive"
+
+
+@pytest.mark.parametrize("version", ["0.0.9", "", "0.0"])
+def test_old_client_version_gets_426(terminal, version: str) -> None:
+    resp = terminal.get("/api/v1/terminal", **{"X-MyKey-Client-Version": version})
+    assert resp.status_code == 426
+    assert problem(resp)["code"] == "version_too_old" and "0.1.0" in problem(resp)["detail"]
+
+
+def test_wrong_category_is_forbidden(kawasaki, signed_client) -> None:
+    kawasaki.terminal("00052559", "I", place="川崎市藤子・F・不二雄ミュージアム")
+    resp = signed_client("00052559").post("/api/v1/service-ids/lookup", {"card_token": "x"})
+    assert resp.status_code == 403 and problem(resp)["code"] == "forbidden_category"
+
+
+def test_old_nonces_are_purged(app, terminal, clock, sessions) -> None:
+    from sqlalchemy import func, select
+
+    from cloud_api.models.accounts import TerminalNonce
+
+    terminal.get("/api/v1/terminal")
+    clock.advance(seconds=601)
+    terminal.get("/api/v1/terminal")
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(TerminalNonce)) == 1
+
+
+@pytest.mark.parametrize("category, also, expected", [
+    ("A", False, {"service_id", "report_place"}),
+    ("A", True, {"service_id", "spend", "merge", "voucher_redeem", "report_place"}),
+    ("I", False, {"spend", "merge", "voucher_redeem", "report_place"}),
+    ("U", False, {"voucher_issue", "voucher_redeem", "report_place"}),
+    ("E", False, {"grant", "report_place"})])
+def test_category_permissions_follow_the_api_table(category: str, also: bool,
+                                                   expected: set[str]) -> None:
+    from cloud_api.services.terminals import permissions_for
+
+    assert permissions_for(category, also) == expected

@@ -169,7 +169,7 @@ class PrinterEmulator:
         with self._cond:
             if self._paper_out or self._cover_open:
                 self.discarded += 1
-                sink.finish(self.out_dir / "discarded.png", raw)
+                sink.discard()
                 log.warning("emulator: paper out/cover open, print data discarded")
                 return
             png = self.out_dir / f"paper-{len(self.papers) + 1:04d}.png"

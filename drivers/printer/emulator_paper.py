@@ -144,6 +144,11 @@ class PaperBuilder:
         strip.paste(img.convert("L"), (max(0, x), 0))
         return strip
 
+    def discard(self) -> None:
+        """Drop everything since the last cut (a printer without paper prints nothing)."""
+        self.segments = []
+        self.strips, self.lines, self.codes, self.unknowns = [], [], [], []
+
     def finish(self, png_path: Path, raw: bytes) -> Paper:
         """Flush the last line, save the PNG, and start a fresh paper."""
         self.newline()
@@ -155,5 +160,5 @@ class PaperBuilder:
             top += strip.height
         page.save(png_path)
         paper = Paper(png_path, "\n".join(self.lines), raw, self.codes, self.unknowns)
-        self.strips, self.lines, self.codes, self.unknowns = [], [], [], []
+        self.discard()
         return paper

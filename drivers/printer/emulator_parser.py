@@ -2,7 +2,9 @@
 
 Feeds arbitrary chunks (commands may be split across TCP reads), decodes text the way a
 Japanese-model printer does (Shift_JIS in kanji mode, code page otherwise) and calls a
-`Sink` for every effect. DLE EOT requests are answered through the sink at once.
+`Sink` for every effect. DLE EOT requests are answered through `send` at once.
+Fixed-length commands are described by tables (command byte → argument count, handler);
+the variable-length ones (GS v 0, GS ( k, GS k, GS V) have their own readers.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ log = logging.getLogger(__name__)
 
 BARCODE_BY_M = {2: "ean13", 4: "code39", 6: "nw7", 67: "ean13", 69: "code39", 71: "nw7",
                 73: "code128"}
+ALIGN_BY_N = {0: "left", 1: "center", 2: "right"}
+Handler = Callable[["EscPosParser", bytes], None] | None
 
 
 class Sink(Protocol):
@@ -40,15 +44,16 @@ class Incomplete(Exception):
 class EscPosParser:
     """Turns a byte stream into Sink calls; `reply(n)` gives the DLE EOT n answer byte."""
 
-    def __init__(self, sink: Sink, reply: Callable[[int], bytes], send: Callable[[bytes], None]):
+    def __init__(self, sink: Sink, reply: Callable[[int], bytes],
+                 send: Callable[[bytes], None]) -> None:
         self.sink, self.reply, self.send = sink, reply, send
         self.buf = bytearray()
         self.raw = bytearray()
-        self._cut_pending = False
         self.kanji = False
         self.code_table = 0
         self.qr_module = 3
         self.qr_data = b""
+        self._cut_pending = False
 
     def take_raw(self) -> bytes:
         """The bytes consumed since the last cut (for a paper ended without a cut)."""
@@ -80,130 +85,49 @@ class EscPosParser:
 
     def _one(self, pos: int) -> int:
         byte = self.buf[pos]
-        if byte == 0x1B:
-            return self._esc(pos)
-        if byte == 0x1D:
-            return self._gs(pos)
-        if byte == 0x1C:
-            return self._fs(pos)
-        if byte == 0x10:
-            return self._dle(pos)
+        if byte in _PREFIXED:
+            return self._prefixed(pos, byte)
         if byte == 0x0A:
             self.sink.newline()
-            return 1
-        if byte in (0x0D, 0x00):
-            return 1
-        if byte == 0x09:
+        elif byte == 0x09:
             self.sink.text("    ")
-            return 1
-        return self._text(pos)
+        elif byte >= 0x20 and byte != 0x7F:
+            return self._text(pos)
+        elif byte not in (0x0D, 0x00):
+            self.sink.unknown(bytes([byte]))
+        return 1
+
+    def _prefixed(self, pos: int, prefix: int) -> int:
+        op = self._need(pos, 2)[1]
+        reader = _VARIABLE.get((prefix, op))
+        if reader:
+            return reader(self, pos)
+        entry = _FIXED[prefix].get(op)
+        if entry is None:
+            self.sink.unknown(bytes([prefix, op]))
+            return 2
+        count, handler = entry
+        args = self._need(pos + 2, count)
+        if handler:
+            handler(self, args)
+        return 2 + count
 
     def _text(self, pos: int) -> int:
         end = pos
-        while end < len(self.buf) and self.buf[end] >= 0x20 and self.buf[end] != 0x7F:
-            if self.kanji and (0x81 <= self.buf[end] <= 0x9F or 0xE0 <= self.buf[end] <= 0xFC):
-                if end + 1 >= len(self.buf):
-                    break
-                end += 2
-            else:
-                end += 1
+        while end < len(self.buf) and 0x20 <= self.buf[end] != 0x7F:
+            lead = 0x81 <= self.buf[end] <= 0x9F or 0xE0 <= self.buf[end] <= 0xFC
+            step = 2 if self.kanji and lead else 1
+            if end + step > len(self.buf):
+                break
+            end += step
         if end == pos:
-            if self.buf[pos] >= 0x20:
-                raise Incomplete
-            self.sink.unknown(bytes([self.buf[pos]]))
-            return 1
-        self.sink.text(self._decode(bytes(self.buf[pos:end])))
+            raise Incomplete
+        raw = bytes(self.buf[pos:end])
+        cp932 = self.kanji or self.code_table == 1
+        self.sink.text(raw.decode("cp932" if cp932 else "cp437", errors="replace"))
         return end - pos
 
-    def _decode(self, raw: bytes) -> str:
-        if self.kanji or self.code_table == 1:
-            return raw.decode("cp932", errors="replace")
-        return raw.decode("cp437", errors="replace")
-
-    def _esc(self, pos: int) -> int:
-        op = self._need(pos, 2)[1:2]
-        if op == b"@":
-            self.kanji, self.code_table = False, 0
-            self.sink.reset()
-            return 2
-        if op == b"2":
-            return 2
-        arg = self._need(pos, 3)[2]
-        if op == b"!":
-            self.sink.style(bold=bool(arg & 0x08), height=2 if arg & 0x10 else 1,
-                            width=2 if arg & 0x20 else 1)
-        elif op in (b"E", b"G"):
-            self.sink.style(bold=bool(arg & 1))
-        elif op == b"a":
-            self.sink.style(align={0: "left", 1: "center", 2: "right"}.get(arg % 48, "left"))
-        elif op == b"d":
-            self.sink.newline()
-            self.sink.feed_dots(30 * arg)
-        elif op == b"J":
-            self.sink.newline()
-            self.sink.feed_dots(arg)
-        elif op == b"t":
-            self.code_table = arg
-        elif op == b"p":
-            return len(self._need(pos, 5))
-        elif op not in (b"3", b"-", b"M", b"{", b"V", b"R"):
-            self.sink.unknown(self._need(pos, 2))
-            return 2
-        return 3
-
-    def _gs(self, pos: int) -> int:
-        op = self._need(pos, 2)[1:2]
-        if op == b"v":
-            return self._raster(pos)
-        if op == b"(":
-            return self._gs_paren(pos)
-        if op == b"k":
-            return self._barcode(pos)
-        if op == b"V":
-            return self._cut(pos)
-        if op in (b"L", b"W"):
-            return len(self._need(pos, 4))
-        arg = self._need(pos, 3)[2]
-        if op == b"!":
-            self.sink.style(width=(arg >> 4) + 1, height=(arg & 0x0F) + 1)
-        elif op == b"h":
-            self.sink.style(barcode_height=arg)
-        elif op == b"w":
-            self.sink.style(barcode_module=arg)
-        elif op == b"H":
-            self.sink.style(hri=arg % 48 in (2, 3))
-        elif op == b"r":
-            self.send(self.reply(4 if arg % 48 == 1 else 1))
-        elif op not in (b"f", b"B", b"a", b"b"):
-            self.sink.unknown(self._need(pos, 2))
-            return 2
-        return 3
-
-    def _fs(self, pos: int) -> int:
-        op = self._need(pos, 2)[1:2]
-        if op == b"&":
-            self.kanji = True
-            return 2
-        if op == b".":
-            self.kanji = False
-            return 2
-        if op == b"S":
-            return len(self._need(pos, 4))
-        if op in (b"C", b"!", b"W", b"-"):
-            return len(self._need(pos, 3))
-        self.sink.unknown(self._need(pos, 2))
-        return 2
-
-    def _dle(self, pos: int) -> int:
-        head = self._need(pos, 3)
-        if head[1] == 0x04:
-            self.send(self.reply(head[2]))
-            return 3
-        if head[1] == 0x05:
-            return 3
-        self.sink.unknown(head[:2])
-        return 2
-
+    # --- variable-length commands --------------------------------------------------------
     def _raster(self, pos: int) -> int:
         head = self._need(pos, 8)
         if head[2:3] != b"0":
@@ -221,7 +145,7 @@ class EscPosParser:
         body = self._need(pos + 5, length)
         if head[2:3] == b"k" and length >= 2 and body[0] == 49:
             self._qr_function(body[1], body[2:])
-        elif head[2:3] != b"k" or body[:1] != b"0":
+        else:
             self.sink.unknown(head[:3])
         return 5 + length
 
@@ -243,15 +167,17 @@ class EscPosParser:
             if end < 0:
                 raise Incomplete
             data, used = bytes(self.buf[pos + 3:end]), end + 1 - pos
-        symbology = BARCODE_BY_M.get(m)
-        text = data.decode("ascii", errors="replace")
-        if symbology == "code128" and text[:1] == "{":
-            text = text[2:]
-        if symbology:
-            self.sink.barcode(symbology, text)
-        else:
-            self.sink.unknown(bytes([0x1D, 0x6B, m]))
+        self._emit_barcode(m, data.decode("ascii", errors="replace"))
         return used
+
+    def _emit_barcode(self, m: int, text: str) -> None:
+        symbology = BARCODE_BY_M.get(m)
+        if symbology is None:
+            self.sink.unknown(bytes([0x1D, 0x6B, m]))
+            return
+        if symbology == "code128" and text[:1] == "{":
+            text = text[2:]  # code set selector "{B"
+        self.sink.barcode(symbology, text)
 
     def _cut(self, pos: int) -> int:
         m = self._need(pos, 3)[2]
@@ -259,3 +185,64 @@ class EscPosParser:
         self._need(pos, used)
         self._cut_pending = True
         return used
+
+    # --- fixed-length command handlers ---------------------------------------------------
+    def _init(self, _: bytes) -> None:
+        self.kanji, self.code_table = False, 0
+        self.sink.reset()
+
+    def _print_mode(self, a: bytes) -> None:
+        self.sink.style(bold=bool(a[0] & 0x08), height=2 if a[0] & 0x10 else 1,
+                        width=2 if a[0] & 0x20 else 1)
+
+    def _feed_lines(self, a: bytes) -> None:
+        self.sink.newline()
+        self.sink.feed_dots(30 * a[0])
+
+    def _feed_dots(self, a: bytes) -> None:
+        self.sink.newline()
+        self.sink.feed_dots(a[0])
+
+    def _code_table_set(self, a: bytes) -> None:
+        self.code_table = a[0]
+
+    def _kanji(self, on: bool) -> None:
+        self.kanji = on
+
+    def _status(self, a: bytes) -> None:
+        self.send(self.reply(a[0]))
+
+
+_FIXED: dict[int, dict[int, tuple[int, Handler]]] = {
+    0x1B: {  # ESC
+        ord("@"): (0, EscPosParser._init), ord("2"): (0, None), ord("3"): (1, None),
+        ord("!"): (1, EscPosParser._print_mode),
+        ord("E"): (1, lambda p, a: p.sink.style(bold=bool(a[0] & 1))),
+        ord("G"): (1, lambda p, a: p.sink.style(bold=bool(a[0] & 1))),
+        ord("a"): (1, lambda p, a: p.sink.style(align=ALIGN_BY_N.get(a[0] % 48, "left"))),
+        ord("d"): (1, EscPosParser._feed_lines), ord("J"): (1, EscPosParser._feed_dots),
+        ord("t"): (1, EscPosParser._code_table_set), ord("p"): (3, None),
+        ord("-"): (1, None), ord("M"): (1, None), ord("{"): (1, None), ord("V"): (1, None),
+        ord("R"): (1, None),
+    },
+    0x1D: {  # GS
+        ord("!"): (1, lambda p, a: p.sink.style(width=(a[0] >> 4) + 1, height=(a[0] & 15) + 1)),
+        ord("h"): (1, lambda p, a: p.sink.style(barcode_height=a[0])),
+        ord("w"): (1, lambda p, a: p.sink.style(barcode_module=a[0])),
+        ord("H"): (1, lambda p, a: p.sink.style(hri=a[0] % 48 in (2, 3))),
+        ord("r"): (1, lambda p, a: p.send(p.reply(4 if a[0] % 48 == 1 else 1))),
+        ord("f"): (1, None), ord("B"): (1, None), ord("a"): (1, None), ord("b"): (1, None),
+        ord("L"): (2, None), ord("W"): (2, None),
+    },
+    0x1C: {  # FS
+        ord("&"): (0, lambda p, a: p._kanji(True)), ord("."): (0, lambda p, a: p._kanji(False)),
+        ord("C"): (1, None), ord("!"): (1, None), ord("W"): (1, None), ord("-"): (1, None),
+        ord("S"): (2, None),
+    },
+    0x10: {0x04: (1, EscPosParser._status), 0x05: (1, None)},  # DLE EOT n, DLE ENQ n
+}
+_PREFIXED = frozenset(_FIXED)
+_VARIABLE: dict[tuple[int, int], Callable[[EscPosParser, int], int]] = {
+    (0x1D, ord("v")): EscPosParser._raster, (0x1D, ord("(")): EscPosParser._gs_paren,
+    (0x1D, ord("k")): EscPosParser._barcode, (0x1D, ord("V")): EscPosParser._cut,
+}

@@ -6,6 +6,7 @@ so a raster receipt is laid out like a kanji-mode one.
 """
 from __future__ import annotations
 
+import io
 import logging
 
 from PIL import Image, ImageDraw
@@ -44,6 +45,12 @@ class ImageRenderer:
     def render(self, doc: Document) -> Image.Image:
         """The whole document as one greyscale image (cuts drawn as dashed lines)."""
         return self.render_blocks(doc.blocks)
+
+    def render_png(self, doc: Document) -> bytes:
+        """The preview as PNG bytes (for QImage.fromData in the app)."""
+        out = io.BytesIO()
+        self.render(doc).save(out, format="PNG")
+        return out.getvalue()
 
     def render_blocks(self, blocks: list[Block]) -> Image.Image:
         """Blocks stacked top to bottom on a white strip as wide as the paper."""

@@ -59,6 +59,13 @@ def test_unknown_commands_are_recorded_not_fatal() -> None:
     assert rec.unknowns == [b"\x1bZ"] and rec.lines == ["text"]
 
 
+def test_stray_control_bytes_do_not_stall_the_stream() -> None:
+    rec, _ = _parse([b"A\x7fB\x0cC\n", b"\x1b"])
+    assert rec.lines == ["ABC"] and rec.unknowns == [b"\x7f", b"\x0c"]
+    rec2, _ = _parse([b"\x1c&" + "残".encode("cp932")[:1], "残".encode("cp932")[1:] + b"\n"])
+    assert rec2.lines == ["残"]
+
+
 def test_single_byte_katakana_and_ascii_outside_kanji_mode() -> None:
     rec, _ = _parse([b"\x1bt\x01" + "ｱｲｳ ABC".encode("cp932") + b"\n"])
     assert rec.lines == ["ｱｲｳ ABC"]

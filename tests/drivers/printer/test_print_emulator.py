@@ -2,6 +2,8 @@
 THEN the paper the emulator produced shows what the clerk expects."""
 from __future__ import annotations
 
+import io
+
 from PIL import Image, ImageChops
 from pyzbar import pyzbar
 
@@ -110,3 +112,10 @@ def test_labels_scan_back_in_every_symbology(emulator_for, profile) -> None:
     for paper, (_, _, zbar_type, expected) in zip(papers, cases):
         assert (zbar_type, expected) in _decode(paper.png_path)
         assert (b"\x1dk" in paper.raw) is bool(profile.native_barcodes)
+
+
+def test_preview_png_is_the_paper_width(kanji) -> None:
+    """GIVEN a receipt WHEN the app asks for a preview THEN it gets a PNG as wide as the paper."""
+    png = ImageRenderer(kanji).render_png(receipt_point_use(point_use()))
+    img = Image.open(io.BytesIO(png))
+    assert img.format == "PNG" and img.width == kanji.width_dots and img.height > 300

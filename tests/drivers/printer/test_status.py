@@ -10,6 +10,7 @@ import pytest
 
 from drivers.printer import (
     CoverOpenError,
+    EscPosRenderer,
     PaperOutError,
     Printer,
     PrinterConnectionError,
@@ -34,6 +35,17 @@ def test_paper_out_raises_japanese_error_and_prints_nothing(emulator_for, kanji)
     printer.print_document(receipt_point_use(point_use()))
     printer.close()
     assert len(emu.wait_for_papers(1)) == 1
+
+
+def test_emulator_without_paper_prints_nothing_it_is_sent(emulator_for, kanji) -> None:
+    """GIVEN paper out WHEN a client sends a job without asking status first THEN no paper."""
+    emu = emulator_for(kanji)
+    emu.set_paper_out(True)
+    job = EscPosRenderer(kanji).render(receipt_point_use(point_use()))
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as conn:
+        conn.sendall(job + b"\x10\x04\x04")
+        assert conn.recv(1) == b"\x7e"  # fixed 0x12 + paper near end 0x0c + paper end 0x60
+    assert emu.papers == [] and emu.discarded == 1
 
 
 def test_cover_open_raises_its_own_message(emulator_for, kanji) -> None:

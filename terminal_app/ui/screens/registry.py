@@ -4,6 +4,7 @@ from __future__ import annotations
 from terminal_app.ui.screens.base import Screen
 from terminal_app.ui.screens.s09_credentials import CredentialsScreen
 from terminal_app.ui.screens.s10_contact import ContactScreen
+from terminal_app.ui.screens.s14_mykey_id import MykeyIdScreen
 from terminal_app.ui.screens.s22_menu import MenuScreen, PointMenuScreen
 from terminal_app.ui.screens.s23_service_id import ServiceIdRegisterScreen
 from terminal_app.ui.screens.s25_lookup import ServiceIdLookupScreen
@@ -20,6 +21,7 @@ SCREENS: dict[str, type[Screen]] = {
     "s10": ContactScreen,
     "menu": MenuScreen,
     "points": PointMenuScreen,
+    "s14": MykeyIdScreen,
     "s23": ServiceIdRegisterScreen,
     "s25": ServiceIdLookupScreen,
     "s29": SpendScreen,

@@ -4,6 +4,7 @@ the terminal's real core services in a fresh home."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import threading
@@ -44,16 +45,46 @@ class WorldTemplate:
 
 
 def build_template(root: Path) -> WorldTemplate:
-    """Cards + `mykey-cloud init-db` + `demo-data --certs-dir`, run in-process once."""
+    """Cards + the cloud database with the demo data, made once per session.
+
+    With the cloud's `demo-data` command available this runs `mykey-cloud init-db` and
+    `demo-data --certs-dir` in-process (exactly what the demo does); until then the contract
+    tests' seed (same terminals of the seed's 様式II, holders with 1,730 pt) fills the database.
+    """
+    world = build_world(root / "world")
+    env = dict(MYKEY_CLOUD_HOME=str(world.cloud_home), MYKEY_JPKI_CA_DIR=str(world.ca_dir),
+               MYKEY_MERGE_KEY_HEX=MERGE_KEY_HEX, MYKEY_MERGE_HASH_SECRET="ui-test")
+    with environment(**env):
+        os.environ.pop("DATABASE_URL", None)
+        if importlib.util.find_spec("cloud_api.commands.demo") is not None:
+            _demo_data(world)
+        else:
+            _contract_seed(world)
+    return WorldTemplate(world.root)
+
+
+def _demo_data(world: DemoWorld) -> None:
     from cloud_api.cli import main as cloud_cli
 
-    world = build_world(root / "world")
-    with environment(MYKEY_CLOUD_HOME=str(world.cloud_home), MYKEY_JPKI_CA_DIR=str(world.ca_dir),
-                     MYKEY_MERGE_KEY_HEX=MERGE_KEY_HEX, MYKEY_MERGE_HASH_SECRET="ui-test"):
-        os.environ.pop("DATABASE_URL", None)
-        assert cloud_cli(["init-db"]) == 0
-        assert cloud_cli(["demo-data", "--certs-dir", str(world.certs_dir)]) == 0
-    return WorldTemplate(world.root)
+    assert cloud_cli(["init-db"]) == 0
+    assert cloud_cli(["demo-data", "--certs-dir", str(world.certs_dir)]) == 0
+
+
+def _contract_seed(world: DemoWorld) -> None:
+    from cloud_api import create_app
+    from cloud_api.config import Settings
+    from cloud_api.db import Base
+    from drivers.card.card_file import load_card
+    from tests.contract import seed
+
+    app = create_app(Settings(data_dir=world.cloud_home, jpki_ca_dir=world.ca_dir,
+                              secret_key="ui-test"))
+    engine = app.extensions["mykey"].engine
+    Base.metadata.create_all(engine)
+    seed.base(app)
+    for card in world.cards:
+        seed.holder(app, card.holder.mykey_id, load_card(card.path), 1730)
+    engine.dispose()
 
 
 class LoopbackCloud:
@@ -91,7 +122,7 @@ class LoopbackCloud:
 
 
 def make_terminal_services(home: Path, cloud_url: str, *, reader: Any = None,
-                           printer_spec: str = "", **config: Any) -> Any:
+                           printer_spec: str = "", transport: Any = None, **config: Any) -> Any:
     """The real core (build_services) for a terminal in `home`, with an in-memory keyring."""
     from terminal_app.config import TerminalConfig
     from terminal_app.services.container import build_services
@@ -101,7 +132,8 @@ def make_terminal_services(home: Path, cloud_url: str, *, reader: Any = None,
                     merge_folder=home / "merge", reader_spec="virtual:")
     settings.update(config)
     cfg = TerminalConfig(home=home, cloud_url=cloud_url, printer_spec=printer_spec, **settings)
-    return build_services(cfg, reader=reader, keyring_backend=MemoryKeyring())  # type: ignore[arg-type]
+    return build_services(cfg, reader=reader, transport=transport,
+                          keyring_backend=MemoryKeyring())  # type: ignore[arg-type]
 
 
 def closed_port_url() -> str:
@@ -109,3 +141,62 @@ def closed_port_url() -> str:
     from terminal_app.demo import free_port
 
     return f"http://127.0.0.1:{free_port()}"
+
+
+# terminal IDs of the seed's 様式II examples (the cloud's demo data has them) ----------------------
+LIBRARY = ("00052459", "e912kfja")       # (ア) 川崎市立図書館
+MUSEUM = ("00052559", "gja8zo9a")        # (イ) point use
+CHAMBER = ("00053059", "rnva8883")       # (ウ) voucher issue
+
+CONTACT = dict(place="高津図書館", name="高津図書館1台目", person="川崎 一郎",
+               postal_first="213", postal_second="0001", address="神奈川県川崎市高津区溝口1-1",
+               phone="044-811-0001", email="takatsu@example.jp", email_confirm="takatsu@example.jp")
+
+
+def register(services: Any, terminal: tuple[str, str]) -> Any:
+    """Register the terminal through the core (screens 9/10 have their own tests)."""
+    from terminal_app.domain.contact import ContactForm
+
+    terminal_id, password = terminal
+    precheck = services.registration.precheck(terminal_id, password)
+    business = precheck.id_businesses[0].id if precheck.category == "A" else None
+    form = ContactForm(id_business_id=business, **CONTACT)
+    return services.registration.register(terminal_id, password, form, precheck=precheck)
+
+
+class FlakyTransport:
+    """The real HTTP transport with injected failures at the network boundary: "after" means
+    the cloud handled the request but the answer was lost (a cut cable after 利用)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.faults: dict[str, list[str]] = {}
+
+    def request(self, method: str, path: str, headers: Any, body: bytes | None,
+                timeout_s: float) -> Any:
+        from terminal_app.api.errors import CloudUnreachable
+
+        planned = self.faults.get(path, [])
+        fault = planned.pop(0) if planned else None
+        if fault == "before":
+            raise CloudUnreachable("ConnectionError")
+        response = self.inner.request(method, path, headers, body, timeout_s)
+        if fault == "after":
+            raise CloudUnreachable("ReadTimeout")
+        return response
+
+
+def type_text(qtbot: Any, edit: Any, text: str) -> None:
+    """Type like a clerk: ASCII as key presses; Japanese as an input-method commit (QTest can
+    only synthesise ASCII key events)."""
+    if text.isascii():
+        qtbot.keyClicks(edit, text)
+        return
+    from PySide6.QtGui import QInputMethodEvent
+
+    edit.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(edit, event)

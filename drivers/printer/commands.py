@@ -69,7 +69,9 @@ def qr(data: bytes, module_dots: int, error: str = "M") -> bytes:
 def barcode(symbology: str, data: str, height_dots: int, module_dots: int = 2,
             hri: bool = True) -> bytes:
     """GS h / GS w / GS H then GS k m n data (CODE128 gets the code set B prefix "{B")."""
-    payload = ("{B" + data if symbology == "code128" else data).encode("ascii")
+    if symbology == "code128":
+        data = "{B" + data.replace("{", "{{")  # code set B; a literal "{" is sent as "{{"
+    payload = data.encode("ascii")
     if symbology == "ean13":
         payload = payload[:12]  # the printer adds the check digit
     setup = (GS + b"h" + bytes([height_dots]) + GS + b"w" + bytes([module_dots])

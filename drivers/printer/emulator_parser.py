@@ -22,6 +22,21 @@ ALIGN_BY_N = {0: "left", 1: "center", 2: "right"}
 Handler = Callable[["EscPosParser", bytes], None] | None
 
 
+def decode_code128(data: str) -> str:
+    """GS k CODE128 data → the text: "{A"/"{B" select sets, "{C" digit pairs, "{{" is "{"."""
+    out, code_c, i = [], False, 0
+    while i < len(data):
+        if data[i] == "{" and i + 1 < len(data):
+            if data[i + 1] == "{":
+                out.append("{")
+            code_c = data[i + 1] == "C" if data[i + 1] in "ABC" else code_c
+            i += 2
+            continue
+        out.append(f"{ord(data[i]):02d}" if code_c else data[i])
+        i += 1
+    return "".join(out)
+
+
 class Sink(Protocol):
     """What the parsed stream does to the paper (implemented by emulator_paper.PaperBuilder)."""
 
@@ -175,9 +190,7 @@ class EscPosParser:
         if symbology is None:
             self.sink.unknown(bytes([0x1D, 0x6B, m]))
             return
-        if symbology == "code128" and text[:1] == "{":
-            text = text[2:]  # code set selector "{B"
-        self.sink.barcode(symbology, text)
+        self.sink.barcode(symbology, decode_code128(text) if symbology == "code128" else text)
 
     def _cut(self, pos: int) -> int:
         m = self._need(pos, 3)[2]

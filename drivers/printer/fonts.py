@@ -20,22 +20,24 @@ from drivers.printer.messages import msg
 log = logging.getLogger(__name__)
 
 FONT_ENV = "MYKEY_FONT"
-FONT_FILES = ("ipag.ttf", "ipag.ttc", "IPAGothic.ttf", "fonts-japanese-gothic.ttf")
+FONT_FILES = ("ipag.ttf", "ipag.ttc", "IPAGothic.ttf", "fonts-japanese-gothic.ttf",
+              "msgothic.ttc")  # MS Gothic (monospaced too) only where no IPA font is installed
 
 
 def _font_dirs() -> list[Path]:
     dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
             Path.home() / ".local" / "share" / "fonts", Path.home() / ".fonts",
             Path("/Library/Fonts"), Path.home() / "Library" / "Fonts"]
-    windir = os.environ.get("WINDIR")
-    if windir:
-        dirs.append(Path(windir) / "Fonts")
+    for env, sub in (("WINDIR", "Fonts"), ("LOCALAPPDATA", "Microsoft/Windows/Fonts")):
+        base = os.environ.get(env)
+        if base:
+            dirs.append(Path(base) / sub)
     return [d for d in dirs if d.is_dir()]
 
 
 def _search_dirs() -> Path | None:
-    for directory in _font_dirs():
-        for name in FONT_FILES:
+    for name in FONT_FILES:
+        for directory in _font_dirs():
             hits = sorted(directory.rglob(name))
             if hits:
                 return hits[0]

@@ -67,14 +67,14 @@ def test_qr_png_and_svg() -> None:
         barcode.qr_png("9" * 8000)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1,
                max_size=20))
 def test_any_printable_ascii_round_trips_in_code128(data: str) -> None:
     assert _scan(barcode.barcode_png("code128", data)) == [("CODE128", data)]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(st.from_regex(r"[0-9]{12}", fullmatch=True))
 def test_any_twelve_digits_round_trip_in_ean13(digits: str) -> None:
     expected = digits + barcode.ean13_check_digit(digits)

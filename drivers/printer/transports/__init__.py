@@ -58,6 +58,8 @@ _KINDS = {
 
 def parse_target(target: str) -> Transport:
     """A transport (not yet opened) for `kind:path`; PrinterConfigError when malformed."""
+    if not target.strip():
+        raise PrinterConfigError(msg("not_configured"))
     kind, sep, rest = target.partition(":")
     if not sep or not rest:
         raise _bad(target)

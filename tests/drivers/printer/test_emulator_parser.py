@@ -2,12 +2,13 @@
 the same text, codes and cuts, and answers status requests in place."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.printer import EscPosRenderer, ServiceIdLabel, receipt_point_use, service_id_label
 from drivers.printer.emulator_paper import PaperBuilder
-from drivers.printer.emulator_parser import EscPosParser
+from drivers.printer.emulator_parser import EscPosParser, decode_code128
 from drivers.printer.profile import load_profile
 from tests.drivers.printer.factories import point_use
 
@@ -44,7 +45,7 @@ def test_whole_stream_decodes_text_codes_and_cuts() -> None:
     assert sent == [b"\x12"] and rec.unknowns == []
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, database=None)
 @given(st.lists(st.integers(min_value=1, max_value=len(STREAM) - 1), max_size=12))
 def test_any_split_of_the_stream_decodes_the_same(cuts: list[int]) -> None:
     points = sorted(set(cuts))
@@ -64,6 +65,12 @@ def test_stray_control_bytes_do_not_stall_the_stream() -> None:
     assert rec.lines == ["ABC"] and rec.unknowns == [b"\x7f", b"\x0c"]
     rec2, _ = _parse([b"\x1c&" + "残".encode("cp932")[:1], "残".encode("cp932")[1:] + b"\n"])
     assert rec2.lines == ["残"]
+
+
+@pytest.mark.parametrize(("sent", "text"), [
+    ("{BAB{{CD", "AB{CD"), ("{C\x0c\x22\x38", "123456"), ("{B#{C\x07", "#07")])
+def test_code128_code_sets_are_decoded_like_the_printer(sent: str, text: str) -> None:
+    assert decode_code128(sent) == text
 
 
 def test_single_byte_katakana_and_ascii_outside_kanji_mode() -> None:

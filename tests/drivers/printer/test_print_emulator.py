@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image, ImageChops
 from pyzbar import pyzbar
 
@@ -12,6 +13,7 @@ from drivers.printer import (
     Printer,
     PrinterProfile,
     ServiceIdLabel,
+    load_profile,
     receipt_merge,
     receipt_point_use,
     receipt_voucher_redeem,
@@ -19,6 +21,7 @@ from drivers.printer import (
     voucher,
 )
 from drivers.printer.transports import parse_target
+from tests.drivers.printer.conftest import KANJI, LABEL, RASTER
 from tests.drivers.printer.factories import merge, point_use, redeem, ticket
 
 GS_V0 = b"\x1dv0"
@@ -97,12 +100,15 @@ def test_redeem_and_merge_receipts_carry_their_fields(emulator_for, kanji) -> No
     assert "[合算先商店街名]" in merged.text and "A商店街" in merged.text
 
 
-def test_labels_scan_back_in_every_symbology(emulator_for, profile) -> None:
+@pytest.mark.parametrize("profile_name", [KANJI, RASTER, LABEL])
+def test_labels_scan_back_in_every_symbology(emulator_for, profile_name) -> None:
     """GIVEN service-ID labels WHEN printed (native GS k or raster) THEN each scans back."""
+    profile = load_profile(profile_name)
     cases = [("code128", "MK-180000000011", "CODE128", "MK-180000000011"),
              ("nw7", "180000000011", "CODABAR", "A180000000011A"),
              ("ean13", "490123456789", "EAN13", "4901234567894"),
-             ("code39", "LIB-0042", "CODE39", "LIB-0042")]
+             ("code39", "LIB-0042", "CODE39", "LIB-0042"),
+             ("code128", "ID{7}", "CODE128", "ID{7}")]
     emu = emulator_for(profile)
     printer = Printer(profile, parse_target(emu.target))
     for symbology, data, _, _ in cases:

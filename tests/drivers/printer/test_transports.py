@@ -36,6 +36,11 @@ def test_targets_parse_to_their_transport(target, kind, attrs) -> None:  # type:
         assert getattr(transport, name) == value
 
 
+def test_no_printer_configured_is_a_normal_clear_state() -> None:
+    with pytest.raises(PrinterConfigError, match="プリンターが設定されていません"):
+        parse_target("")
+
+
 @pytest.mark.parametrize("target", ["escpos-net:host", "escpos-net:h:99999", "usb:zz:01",
                                     "serial:", "printer", "lpt:1", ":x"])
 def test_malformed_targets_are_refused_in_japanese(target) -> None:  # type: ignore[no-untyped-def]

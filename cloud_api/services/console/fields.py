@@ -33,11 +33,11 @@ def check_text(name: str, value: str, rule: Rule) -> list[FieldError]:
     """Length, required and shape checks of one text field."""
     if not value:
         return [_err(name, "required", "web_field_required", rule)] if rule.required else []
-    if len(value) > rule.max_len:
-        return [_err(name, "too_long", "web_field_too_long", rule, max_len=rule.max_len)]
     if rule.digits and not DIGITS.fullmatch(value):
         key = "web_field_hyphen" if "-" in value else "web_field_digits"
         return [_err(name, "digits", key, rule)]
+    if len(value) > rule.max_len:
+        return [_err(name, "too_long", "web_field_too_long", rule, max_len=rule.max_len)]
     if rule.exact_len is not None and len(value) != rule.exact_len:
         return [_err(name, "length", "web_field_exact_len", rule, length=rule.exact_len)]
     if rule.email and not EMAIL.fullmatch(value):

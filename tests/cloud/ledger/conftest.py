@@ -31,7 +31,7 @@ class Term:
 
 
 @pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+def ledger_db(db_url: str) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     try:
@@ -55,7 +55,28 @@ def terminal() -> Term:
     return Term()
 
 
-def run(sessions: sessionmaker[Session], fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def run(ledger_db: sessionmaker[Session], fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     """Call a service in its own unit of work (committed unless it raises)."""
-    with unit_of_work(sessions) as s:
+    with unit_of_work(ledger_db) as s:
         return fn(s, *args, **kwargs)
+
+
+@pytest.fixture
+def world(factory, sessions, clock):  # type: ignore[no-untyped-def]
+    """ACCOUNTS' app + factory with the ledger's test world (see world.py)."""
+    from tests.cloud.ledger.world import build
+    return build(factory, sessions, clock)
+
+
+@pytest.fixture
+def grant_via_api(world, signed_client):  # type: ignore[no-untyped-def]
+    """grant_via_api(amount, point_id=None, holder=...) → credits points through the ledger."""
+    from cloud_api.services.ledger.grant import grant
+    from cloud_api.services.points import get_point
+
+    def do(amount: int, point_id: int | None = None, holder_id: int | None = None) -> None:
+        with unit_of_work(world.sessions) as s:
+            grant(s, clock=world.clock, point=get_point(s, point_id or world.point_id),
+                  holder_id=holder_id or world.holder_id, amount=amount, scope="SYSTEM",
+                  terminal_id=None)
+    return do

@@ -14,23 +14,23 @@ from cloud_api.services.ledger.verify import verify
 from tests.cloud.ledger.conftest import run
 
 
-def test_grant_then_spend_gives_receipt_numbers_and_balances(sessions, clock, point, terminal):
-    r1 = run(sessions, grant, clock=clock, point=point, holder_id=7, amount=1730, scope="SYSTEM",
+def test_grant_then_spend_gives_receipt_numbers_and_balances(ledger_db, clock, point, terminal):
+    r1 = run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=1730, scope="SYSTEM",
              terminal_id=None)
-    r2 = run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+    r2 = run(ledger_db, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
              mykey_id="MY123456", amount=500)
     assert r1.txn_no == "2017123100001" and r2.txn_no == "2017123100001"
     assert r2.balance_after == 1230
-    bal = run(sessions, balances_for, 7, [point], date(2017, 12, 31))
+    bal = run(ledger_db, balances_for, 7, [point], date(2017, 12, 31))
     assert bal[0].balance == 1230 and bal[0].expires_next == date(2018, 2, 28)
-    assert run(sessions, verify) == []
+    assert run(ledger_db, verify) == []
 
 
-def test_spend_more_than_balance_is_refused(sessions, clock, point, terminal):
-    run(sessions, grant, clock=clock, point=point, holder_id=7, amount=100, scope="SYSTEM",
+def test_spend_more_than_balance_is_refused(ledger_db, clock, point, terminal):
+    run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=100, scope="SYSTEM",
         terminal_id=None)
     with pytest.raises(ApiError) as e:
-        run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+        run(ledger_db, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
             mykey_id="MY123456", amount=101)
     assert e.value.code == "insufficient_balance"
-    assert run(sessions, balances_for, 7, [point], date(2017, 12, 31))[0].balance == 100
+    assert run(ledger_db, balances_for, 7, [point], date(2017, 12, 31))[0].balance == 100

@@ -20,16 +20,16 @@ from tests.cloud.ledger.conftest import run
 
 
 @pytest.fixture
-def ledger(sessions, clock, point, terminal):
-    run(sessions, grant, clock=clock, point=point, holder_id=7, amount=1000, scope="SYSTEM",
+def ledger(ledger_db, clock, point, terminal):
+    run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=1000, scope="SYSTEM",
         terminal_id=None)
-    run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+    run(ledger_db, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
         mykey_id="MY123456", amount=100)
-    return sessions
+    return ledger_db
 
 
-def _codes(sessions):
-    return {v.code for v in run(sessions, verify)}
+def _codes(ledger_db):
+    return {v.code for v in run(ledger_db, verify)}
 
 
 def test_clean_ledger_verifies_and_cli_exits_zero(ledger, db_url, capsys):
@@ -68,25 +68,25 @@ def test_overconsumed_and_expired_lot_consumption_are_found(ledger):
             "ledger_balance_lots_mismatch", "ledger_txn_no_malformed"} <= codes
 
 
-def test_txn_numbers_are_per_scope_and_day(sessions):
+def test_txn_numbers_are_per_scope_and_day(ledger_db):
     day = date(2017, 12, 31)
-    got = [run(sessions, next_txn_no, "00052459", day) for _ in range(3)]
+    got = [run(ledger_db, next_txn_no, "00052459", day) for _ in range(3)]
     assert got == ["2017123100001", "2017123100002", "2017123100003"]
-    assert run(sessions, next_txn_no, "00052460", day) == "2017123100001"
-    assert run(sessions, next_txn_no, "00052459", date(2018, 1, 1)) == "2018010100001"
+    assert run(ledger_db, next_txn_no, "00052460", day) == "2017123100001"
+    assert run(ledger_db, next_txn_no, "00052459", date(2018, 1, 1)) == "2018010100001"
     assert is_well_formed("2017123100001", day) and not is_well_formed("2017123100000")
     assert not is_well_formed("201712310001") and not is_well_formed("2017123100001", date(2018, 1, 1))
 
 
-def test_txn_number_exhausted_past_99999_changes_nothing(sessions, clock, point, terminal):
-    run(sessions, grant, clock=clock, point=point, holder_id=7, amount=10, scope="SYSTEM",
+def test_txn_number_exhausted_past_99999_changes_nothing(ledger_db, clock, point, terminal):
+    run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=10, scope="SYSTEM",
         terminal_id=None)
-    run(sessions, lambda s: s.execute(insert(TxnCounter).values(
+    run(ledger_db, lambda s: s.execute(insert(TxnCounter).values(
         scope=terminal.terminal_id, business_date=date(2017, 12, 31), last_seq=99999)))
     with pytest.raises(ApiError) as e:
-        run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+        run(ledger_db, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
             mykey_id="MY123456", amount=1)
     assert e.value.code == "txn_number_exhausted"
-    assert run(sessions, lambda s: s.scalar(select(JournalTxn.kind).order_by(
+    assert run(ledger_db, lambda s: s.scalar(select(JournalTxn.kind).order_by(
         JournalTxn.id.desc()))) == "grant"
-    assert _codes(sessions) == set()
+    assert _codes(ledger_db) == set()

@@ -20,111 +20,111 @@ from cloud_api.services.ledger.verify import verify
 from tests.cloud.ledger.conftest import Pt, run
 
 
-def _grant(sessions, clock, point, amount=1000, holder_id=7):
-    return run(sessions, grant, clock=clock, point=point, holder_id=holder_id, amount=amount,
+def _grant(ledger_db, clock, point, amount=1000, holder_id=7):
+    return run(ledger_db, grant, clock=clock, point=point, holder_id=holder_id, amount=amount,
                scope="SYSTEM", terminal_id=None)
 
 
-def _issue(sessions, clock, terminal, point, amount=300, days=3):
-    return run(sessions, vouchers.issue_voucher, clock=clock, terminal=terminal, point=point,
+def _issue(ledger_db, clock, terminal, point, amount=300, days=3):
+    return run(ledger_db, vouchers.issue_voucher, clock=clock, terminal=terminal, point=point,
                holder_id=7, mykey_id="MY123456", amount=amount, validity_days=days)
 
 
-def _redeem(sessions, clock, terminal, number, ids=frozenset({1})):
-    return run(sessions, voucher_close.redeem, clock=clock, terminal=terminal, voucher_no=number,
+def _redeem(ledger_db, clock, terminal, number, ids=frozenset({1})):
+    return run(ledger_db, voucher_close.redeem, clock=clock, terminal=terminal, voucher_no=number,
                usable_point_ids=set(ids))
 
 
-def _ledger_rows(sessions):
-    return run(sessions, lambda s: (s.scalar(select(func.count()).select_from(JournalTxn)),
+def _ledger_rows(ledger_db):
+    return run(ledger_db, lambda s: (s.scalar(select(func.count()).select_from(JournalTxn)),
                                     s.scalar(select(func.count()).select_from(JournalEntry))))
 
 
-def test_voucher_issue_redeem_once_and_reprint(sessions, clock, point, terminal):
-    _grant(sessions, clock, point)
-    issued = _issue(sessions, clock, terminal, point)
+def test_voucher_issue_redeem_once_and_reprint(ledger_db, clock, point, terminal):
+    _grant(ledger_db, clock, point)
+    issued = _issue(ledger_db, clock, terminal, point)
     assert len(issued.voucher_no) == 12 and issued.voucher_no.isdigit()
     assert issued.expires_on == date(2018, 1, 2) and issued.balance_after == 700
-    again = run(sessions, vouchers.reprint, terminal=terminal, voucher_no=issued.voucher_no)
+    again = run(ledger_db, vouchers.reprint, terminal=terminal, voucher_no=issued.voucher_no)
     assert again.to_json() == issued.to_json()
     shop = replace(terminal, terminal_id="00052460")
-    done = _redeem(sessions, clock, shop, issued.voucher_no)
+    done = _redeem(ledger_db, clock, shop, issued.voucher_no)
     assert done.amount == 300 and done.txn_no == "2017123100001"
-    before = _ledger_rows(sessions)
+    before = _ledger_rows(ledger_db)
     with pytest.raises(ApiError) as e:
-        _redeem(sessions, clock, shop, issued.voucher_no)
+        _redeem(ledger_db, clock, shop, issued.voucher_no)
     assert e.value.code == "voucher_already_redeemed" and e.value.status == 409
-    assert _ledger_rows(sessions) == before
-    assert run(sessions, verify) == []
+    assert _ledger_rows(ledger_db) == before
+    assert run(ledger_db, verify) == []
 
 
-def test_reprint_only_at_issuing_terminal_and_unknown_voucher(sessions, clock, point, terminal):
-    _grant(sessions, clock, point)
-    issued = _issue(sessions, clock, terminal, point)
+def test_reprint_only_at_issuing_terminal_and_unknown_voucher(ledger_db, clock, point, terminal):
+    _grant(ledger_db, clock, point)
+    issued = _issue(ledger_db, clock, terminal, point)
     with pytest.raises(ApiError) as e:
-        run(sessions, vouchers.reprint, terminal=replace(terminal, terminal_id="00000009"),
+        run(ledger_db, vouchers.reprint, terminal=replace(terminal, terminal_id="00000009"),
             voucher_no=issued.voucher_no)
     assert e.value.code == "voucher_reprint_forbidden"
     with pytest.raises(ApiError) as e:
-        _redeem(sessions, clock, terminal, "000000000000")
+        _redeem(ledger_db, clock, terminal, "000000000000")
     assert e.value.code == "voucher_not_found"
 
 
-def test_expired_voucher_is_refused_then_lapsed_by_sweep(sessions, clock, point, terminal):
-    _grant(sessions, clock, point)
-    issued = _issue(sessions, clock, terminal, point, days=1)
+def test_expired_voucher_is_refused_then_lapsed_by_sweep(ledger_db, clock, point, terminal):
+    _grant(ledger_db, clock, point)
+    issued = _issue(ledger_db, clock, terminal, point, days=1)
     clock.advance(days=1)
     with pytest.raises(ApiError) as e:
-        _redeem(sessions, clock, terminal, issued.voucher_no)
+        _redeem(ledger_db, clock, terminal, issued.voucher_no)
     assert e.value.code == "voucher_expired" and e.value.status == 410
-    result = sweep(sessions, clock)
+    result = sweep(ledger_db, clock)
     assert (result.lapsed_vouchers, result.lapsed_points) == (1, 300)
     with pytest.raises(ApiError) as e:
-        _redeem(sessions, clock, terminal, issued.voucher_no)
+        _redeem(ledger_db, clock, terminal, issued.voucher_no)
     assert e.value.code == "voucher_lapsed"
-    assert sweep(sessions, clock).lapsed_vouchers == 0
-    assert run(sessions, verify) == []
+    assert sweep(ledger_db, clock).lapsed_vouchers == 0
+    assert run(ledger_db, verify) == []
 
 
-def test_voucher_of_point_not_usable_at_redeeming_terminal(sessions, clock, point, terminal):
-    _grant(sessions, clock, point)
-    issued = _issue(sessions, clock, terminal, point)
+def test_voucher_of_point_not_usable_at_redeeming_terminal(ledger_db, clock, point, terminal):
+    _grant(ledger_db, clock, point)
+    issued = _issue(ledger_db, clock, terminal, point)
     with pytest.raises(ApiError) as e:
-        _redeem(sessions, clock, terminal, issued.voucher_no, ids=set())
+        _redeem(ledger_db, clock, terminal, issued.voucher_no, ids=set())
     assert e.value.code == "point_not_usable_here"
 
 
 @pytest.mark.parametrize("days", [0, 31, True, "3"])
-def test_voucher_validity_out_of_range(sessions, clock, point, terminal, days):
-    _grant(sessions, clock, point)
+def test_voucher_validity_out_of_range(ledger_db, clock, point, terminal, days):
+    _grant(ledger_db, clock, point)
     with pytest.raises(ApiError) as e:
-        _issue(sessions, clock, terminal, point, days=days)
+        _issue(ledger_db, clock, terminal, point, days=days)
     assert e.value.code == "voucher_validity_invalid"
-    assert _ledger_rows(sessions) == (1, 2)
+    assert _ledger_rows(ledger_db) == (1, 2)
 
 
-def test_lots_expire_through_last_day_and_spend_takes_earliest_first(sessions, clock, terminal):
+def test_lots_expire_through_last_day_and_spend_takes_earliest_first(ledger_db, clock, terminal):
     short, long_ = Pt(1, validity_days=2), Pt(1, validity_days=60)
-    _grant(sessions, clock, short, amount=100)      # valid through 2018-01-01
-    _grant(sessions, clock, long_, amount=500)      # valid through 2018-02-28
-    r = run(sessions, spend, clock=clock, terminal=terminal, point=long_, holder_id=7,
+    _grant(ledger_db, clock, short, amount=100)      # valid through 2018-01-01
+    _grant(ledger_db, clock, long_, amount=500)      # valid through 2018-02-28
+    r = run(ledger_db, spend, clock=clock, terminal=terminal, point=long_, holder_id=7,
             mykey_id="MY123456", amount=150)
     assert r.balance_after == 450
-    bal = run(sessions, balances_for, 7, [long_], date(2018, 1, 1))[0]
+    bal = run(ledger_db, balances_for, 7, [long_], date(2018, 1, 1))[0]
     assert (bal.balance, bal.expires_next) == (450, date(2018, 2, 28))
     clock.advance(days=1)                           # 2018-01-01: the short lot was used up
-    assert run(sessions, balances_for, 7, [long_], date(2018, 1, 1))[0].balance == 450
+    assert run(ledger_db, balances_for, 7, [long_], date(2018, 1, 1))[0].balance == 450
 
 
-def test_sweep_expires_unused_lot_points(sessions, clock, point, terminal):
-    _grant(sessions, clock, Pt(1, validity_days=1), amount=100)
-    _grant(sessions, clock, point, amount=50)
+def test_sweep_expires_unused_lot_points(ledger_db, clock, point, terminal):
+    _grant(ledger_db, clock, Pt(1, validity_days=1), amount=100)
+    _grant(ledger_db, clock, point, amount=50)
     clock.advance(days=1)
-    assert run(sessions, balances_for, 7, [point], date(2018, 1, 1))[0].balance == 50
+    assert run(ledger_db, balances_for, 7, [point], date(2018, 1, 1))[0].balance == 50
     with pytest.raises(ApiError):
-        run(sessions, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
+        run(ledger_db, spend, clock=clock, terminal=terminal, point=point, holder_id=7,
             mykey_id="MY123456", amount=51)
-    result = sweep(sessions, clock)
+    result = sweep(ledger_db, clock)
     assert (result.expired_accounts, result.expired_points) == (1, 100)
-    assert sweep(sessions, clock).expired_points == 0
-    assert run(sessions, verify) == []
+    assert sweep(ledger_db, clock).expired_points == 0
+    assert run(ledger_db, verify) == []

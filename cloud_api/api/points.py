@@ -1,0 +1,146 @@
+"""Point operations of the terminal (画面29-39) and grants: thin views over the ledger services.
+
+Each mutating view runs under `require_terminal(permission)` and `idempotent` (which provides the
+request's session as `g.db` and commits it with the stored response).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import g
+
+from cloud_api.api import bp
+from cloud_api.api import points_input as inp
+from cloud_api.api.auth import require_terminal
+from cloud_api.api.idempotency import idempotent
+from cloud_api.app import cloud
+from cloud_api.db import unit_of_work
+from cloud_api.errors import ApiError, Forbidden
+from cloud_api.services import merge_file, service_ids
+from cloud_api.services.cards import holder_by_mykey_id
+from cloud_api.services.ledger import grants_lookup, merge as merge_svc
+from cloud_api.services.ledger import spend as spend_svc
+from cloud_api.services.ledger import voucher_close, vouchers
+from cloud_api.services.ledger.grant import grant
+from cloud_api.services.ledger.usable import usable_point, usable_point_ids
+
+log = logging.getLogger(__name__)
+
+Json = tuple[dict[str, Any], int]
+
+
+def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None):  # type: ignore[no-untyped-def]
+    """card_token + point_id + amount checked together; then the holder and the usable point."""
+    inp.check([inp.token_error(data),
+               inp.pattern_error(data, "point_id", inp.POINT_ID, "point_id_invalid"),
+               inp.amount_error(data), *extra])
+    holder = inp.holder_of(data)
+    point = usable_point(g.db, g.terminal, int(data["point_id"]), cloud().clock.today())
+    return holder, point
+
+
+@bp.post("/spend")
+@require_terminal("spend")
+@idempotent
+def spend() -> Json:
+    data = inp.body()
+    holder, point = _operation_input(data)
+    receipt = spend_svc.spend(g.db, clock=cloud().clock, terminal=g.terminal, point=point,
+                              holder_id=holder.holder_id, mykey_id=holder.mykey_id,
+                              amount=data["amount"])
+    g.ledger_txn_id = receipt.txn_id
+    return receipt.to_json(), 201
+
+
+@bp.post("/vouchers")
+@require_terminal("voucher_issue")
+@idempotent
+def issue_voucher() -> Json:
+    data = inp.body()
+    days = data.get("validity_days")
+    bad_days = (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30)
+    holder, point = _operation_input(
+        data, inp.field("validity_days", "voucher_validity_invalid") if bad_days else None)
+    issued = vouchers.issue_voucher(g.db, clock=cloud().clock, terminal=g.terminal, point=point,
+                                    holder_id=holder.holder_id, mykey_id=holder.mykey_id,
+                                    amount=data["amount"], validity_days=days)
+    g.ledger_txn_id = issued.txn_id
+    return issued.to_json(), 201
+
+
+@bp.get("/vouchers/<number>")
+@require_terminal()
+def show_voucher(number: str) -> dict[str, Any]:
+    if not g.terminal.permissions & {"voucher_redeem", "voucher_issue"}:
+        raise Forbidden("forbidden_category")
+    with unit_of_work(cloud().sessions) as session:
+        voucher = vouchers.find_voucher(session, inp.voucher_no(number))
+        return vouchers.voucher_json(session, voucher)
+
+
+@bp.post("/vouchers/<number>/redeem")
+@require_terminal("voucher_redeem")
+@idempotent
+def redeem_voucher(number: str) -> Json:
+    ids = usable_point_ids(g.db, g.terminal, cloud().clock.today())
+    done = voucher_close.redeem(g.db, clock=cloud().clock, terminal=g.terminal,
+                                voucher_no=inp.voucher_no(number), usable_point_ids=ids)
+    g.ledger_txn_id = done.txn_id
+    return done.to_json(), 201
+
+
+@bp.post("/vouchers/<number>/reprint")
+@require_terminal("voucher_issue")
+@idempotent
+def reprint_voucher(number: str) -> Json:
+    issued = vouchers.reprint(g.db, terminal=g.terminal, voucher_no=inp.voucher_no(number))
+    return issued.to_json(), 200
+
+
+@bp.post("/merges")
+@require_terminal("merge")
+@idempotent
+def merge() -> Json:
+    data = inp.body()
+    fmt = data.get("format", "v2")
+    holder, point = _operation_input(
+        data, None if fmt in ("v1", "v2") else inp.field("format", "field_type_invalid",
+                                                         field="format"))
+    street = _street_of(holder)
+    s = cloud().settings
+    keys = merge_file.linkage_keys(s.merge_key_hex, s.merge_hash_secret, s.data_dir)
+    merged = merge_svc.merge(g.db, clock=cloud().clock, terminal=g.terminal, point=point,
+                             holder_id=holder.holder_id, mykey_id=holder.mykey_id,
+                             amount=data["amount"], street=street, keys=keys, version=fmt)
+    g.ledger_txn_id = merged.receipt.txn_id
+    return merged.to_json(), 201
+
+
+def _street_of(holder: Any) -> merge_svc.Street:
+    if not g.terminal.id_business_id:
+        raise ApiError("street_not_configured", 422)
+    view = service_ids.lookup(g.db, g.terminal, holder)
+    name = view.business.street_name or view.business.name
+    return merge_svc.Street(view.business.id, name, view.customer_id)
+
+
+@bp.post("/grants")
+@require_terminal("grant")
+@idempotent
+def grant_points() -> Json:
+    data = inp.body()
+    inp.check([inp.pattern_error(data, "mykey_id", inp.MYKEY_ID, "mykey_id_invalid"),
+               inp.pattern_error(data, "grant_business_id", inp.GRANT_BUSINESS_ID,
+                                 "grant_business_id_invalid"),
+               inp.amount_error(data),
+               inp.pattern_error(data, "client_ref", inp.CLIENT_REF, "client_ref_invalid")])
+    holder = holder_by_mykey_id(g.db, data["mykey_id"])
+    business, point = grants_lookup.business_and_point(g.db, g.terminal.municipality_code,
+                                                       data["grant_business_id"])
+    receipt = grant(g.db, clock=cloud().clock, point=point, holder_id=holder.id,
+                    amount=data["amount"], scope=g.terminal.terminal_id,
+                    terminal_id=g.terminal.terminal_id, mykey_id=holder.mykey_id,
+                    memo=f"{business.business_id} {business.name} ref={data['client_ref']}")
+    g.ledger_txn_id = receipt.txn_id
+    return receipt.to_json(), 201

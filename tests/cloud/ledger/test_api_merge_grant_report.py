@@ -1,0 +1,107 @@
+"""GIVEN a shopping-street terminal, a grant terminal and a museum WHEN points are merged,
+granted and reported through the API THEN the linkage file decrypts at the street, grants land
+as lots, and the place report (JSON and CSV) shows only the caller's own place."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from cloud_api.services import merge_file
+from terminal_app import merge_receive
+from tests.cloud.conftest import problem
+from tests.cloud.ledger.world import MUSEUM, OFFICE, STREET
+
+
+def test_merge_returns_a_linkage_file_the_street_can_read(world, grant_via_api, signed_client,
+                                                          settings, tmp_path):
+    grant_via_api(1000)
+    body = {"card_token": world.token(STREET), "point_id": f"{world.point_id:08d}", "amount": 300}
+    resp = signed_client(STREET).post("/api/v1/merges", body)
+    assert resp.status_code == 201, resp.get_json()
+    m = resp.get_json()
+    assert (m["street_name"], m["customer_id"], m["balance_after"]) == (
+        "ブレーメン通り商店街", "123456789", 700)
+    assert m["linkage"]["format"] == "v2" and m["linkage"]["filename"].endswith(".mkm2")
+    (tmp_path / m["linkage"]["filename"]).write_bytes(base64.b64decode(m["linkage"]["content_b64"]))
+    key, secret = merge_file.linkage_keys("", "", settings.data_dir)
+    report = merge_receive.receive_folder(tmp_path, key, secret)
+    assert report.totals() == {"123456789": 300}
+    assert report.accepted[0].transfer_key == f"20171231180237{STREET}00001"
+
+
+def test_merge_v1_and_errors(world, grant_via_api, signed_client):
+    grant_via_api(1000)
+    body = {"card_token": world.token(STREET), "point_id": f"{world.point_id:08d}", "amount": 1,
+            "format": "v1"}
+    assert signed_client(STREET).post("/api/v1/merges", body).get_json()["linkage"]["format"] \
+        == "v1"
+    before = world.ledger_counts()
+    bad = signed_client(STREET).post("/api/v1/merges", {**body, "format": "v3"})
+    assert problem(bad)["errors"][0]["field"] == "format"
+    other = {**body, "card_token": world.token(STREET, world.other_holder_id, "HANAKO12")}
+    resp = signed_client(STREET).post("/api/v1/merges", other)
+    assert resp.status_code == 404 and problem(resp)["code"] == "service_id_not_registered"
+    resp = signed_client(STREET).post("/api/v1/merges", {**body, "amount": 5000})
+    assert problem(resp)["code"] == "insufficient_balance"
+    assert world.ledger_counts() == before
+
+
+def test_grant_from_a_grant_terminal(world, signed_client):
+    body = {"mykey_id": "MY123456", "grant_business_id": "0001", "amount": 500,
+            "client_ref": "roster-17"}
+    resp = signed_client(OFFICE).post("/api/v1/grants", body)
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["balance_after"] == 500 and resp.get_json()["txn_no"] == "2017123100001"
+    spend = {"card_token": world.token(MUSEUM), "point_id": f"{world.point_id:08d}", "amount": 500}
+    assert signed_client(MUSEUM).post("/api/v1/spend", spend).get_json()["balance_after"] == 0
+
+
+@pytest.mark.parametrize("change,status,code", [
+    ({"mykey_id": "my123456"}, 422, "validation_failed"),
+    ({"mykey_id": "ZZ999999"}, 404, "holder_not_found"),
+    ({"grant_business_id": "12"}, 422, "validation_failed"),
+    ({"grant_business_id": "0099"}, 404, "grant_business_not_found"),
+    ({"amount": 0}, 422, "validation_failed"),
+    ({"client_ref": ""}, 422, "validation_failed")])
+def test_bad_grants_change_nothing(world, signed_client, change, status, code):
+    body = {"mykey_id": "MY123456", "grant_business_id": "0001", "amount": 500,
+            "client_ref": "r1", **change}
+    before = world.ledger_counts()
+    resp = signed_client(OFFICE).post("/api/v1/grants", body)
+    assert (resp.status_code, problem(resp)["code"]) == (status, code)
+    assert world.ledger_counts() == before
+    resp = signed_client(MUSEUM).post("/api/v1/grants", body)
+    assert problem(resp)["code"] == "forbidden_category"
+
+
+def test_place_report_json_and_csv(world, grant_via_api, signed_client):
+    grant_via_api(5000)
+    for amount in (1000, 700):
+        body = {"card_token": world.token(MUSEUM), "point_id": f"{world.point_id:08d}",
+                "amount": amount}
+        assert signed_client(MUSEUM).post("/api/v1/spend", body).status_code == 201
+    merge = {"card_token": world.token(STREET), "point_id": f"{world.point_id:08d}", "amount": 5}
+    assert signed_client(STREET).post("/api/v1/merges", merge).status_code == 201
+    q = "/api/v1/reports/place?from=2017-12-01&to=2017-12-31"
+    rep = signed_client(MUSEUM).get(q).get_json()
+    assert (rep["place"], rep["count"], rep["points"], rep["truncated"]) == (
+        "川崎市藤子・F・不二雄ミュージアム", 2, 1700, False)
+    assert [r["amount"] for r in rep["rows"]] == [1000, 700]
+    assert rep["rows"][0]["mykey_id"] == "MY123456" and rep["rows"][1]["txn_no"] == "2017123100002"
+    street = signed_client(STREET).get(q).get_json()
+    assert street["count"] == 0                         # a merge is not a settlement of a place
+    csv_resp = signed_client(MUSEUM).get(q.replace("place?", "place.csv?"))
+    text = csv_resp.get_data().decode("utf-8")
+    assert text.startswith("\ufeff▼集計表")
+    assert "川崎市藤子・F・不二雄ミュージアム,2,1700" in text
+    assert f"2017/12/31 18:02:37,川崎市藤子・F・不二雄ミュージアム,MY123456,1000,{MUSEUM}," \
+           "2017123100001" in text
+    assert text.rstrip().endswith("以上")
+
+
+@pytest.mark.parametrize("query", ["from=2017-12-31&to=2017-12-01", "from=2017/12/01&to=2017-12-31",
+                                   "to=2017-12-31", "from=2016-01-01&to=2017-12-31"])
+def test_report_period_errors(world, signed_client, query):
+    resp = signed_client(MUSEUM).get(f"/api/v1/reports/place?{query}")
+    assert resp.status_code == 422 and problem(resp)["code"] == "report_period_invalid"

@@ -180,15 +180,19 @@ class PrinterEmulator:
         log.info("emulator: printed %s", png.name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point `mykey-printer-emulator`: serve until interrupted (Ctrl+C)."""
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="ESC/POS プリンターエミュレーター（PNG出力）")
     parser.add_argument("--port", type=int, default=9100, help="TCP port (0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--out", type=Path, default=Path("printed"), help="PNG output folder")
     parser.add_argument("--width", type=int, default=576, help="paper width in dots")
     parser.add_argument("--paper-out", action="store_true", help="simulate an empty roll")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point `mykey-printer-emulator`: serve until Ctrl+C or SIGTERM."""
+    args = _arguments(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     emulator = PrinterEmulator(args.port, args.out, args.width, args.host)
     emulator.set_paper_out(args.paper_out)

@@ -93,6 +93,7 @@ class VoucherTicket:
     expires_on: date
     validity_days: int
     issue_place: str = ""
+    reprint: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ def voucher(v: VoucherTicket) -> Document:
     _check_points("ポイント数", v.points)
     _require(1 <= v.validity_days <= 30, "有効期間", str(v.validity_days))
     doc = Document("voucher")
+    if v.reprint:
+        doc.add(Text(msg("voucher_reprint"), bold=True, align="center"))
     doc.add(Text(msg("voucher_title"), align="center"),
             Text(v.point_name, size=2, bold=True, align="center"), Rule(),
             Text(msg("voucher_no_caption"), align="center"),

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "issued_at": "発行日時: {when}",
     "executed_at": "利用日時: {when}",
     "voucher_no_caption": "券番号",
+    "voucher_reprint": "【再発行】",
     "voucher_point_name": "ポイント名: {name}",
     "voucher_points": "{points}ポイント",
     "voucher_validity": "有効期限: {until}まで（発行日より{days}日間）",

@@ -54,6 +54,12 @@ def test_voucher_has_big_number_qr_and_two_stamp_boxes() -> None:
     assert isinstance(doc.blocks[-1], Cut)
 
 
+def test_reprinted_voucher_says_so_and_keeps_its_number() -> None:
+    first, again = voucher(ticket()), voucher(replace(ticket(), reprint=True))
+    assert "【再発行】" not in first.texts() and again.texts()[0] == "【再発行】"
+    assert again.texts()[1:] == first.texts()
+
+
 def test_label_carries_the_service_id_barcode() -> None:
     doc = service_id_label(ServiceIdLabel("川崎市立図書館", "180000000011", "nw7"))
     assert Barcode("180000000011", "nw7") in doc.blocks

@@ -132,7 +132,7 @@ class RedeemScreen(Screen):
                   "issue_type": getattr(voucher, "issue_type", "") or "ポイント券",
                   "issued_at": when(voucher.issued_at), "amount": points(voucher.amount),
                   "validity": tr("s35.validity_value", days=voucher.validity_days,
-                                 until=when(voucher.expires_at)[:10]),
+                                 until=voucher.expires_on.strftime("%Y/%m/%d")),
                   "state": state}
         for key, value in values.items():
             self.info.set(key, str(value))

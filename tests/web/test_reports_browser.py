@@ -1,0 +1,73 @@
+"""GIVEN ledger activity WHEN reports are opened in Chromium THEN totals, chart and boundaries hold."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from cloud_api.db import unit_of_work
+from cloud_api.models.accounts import Terminal
+from tests.web.conftest import login
+from tests.web.ledger_data import generate
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def used(live):  # type: ignore[no-untyped-def]
+    with unit_of_work(live.app.extensions["mykey"].sessions) as session:
+        session.execute(update(Terminal).where(Terminal.terminal_id == "00010005").values(also_point_use=True))
+        return generate(session, [live.data.kawasaki_point], ["00010011", "00010012", "00010005"],
+                        "00010013", uses=40)
+
+
+def _aggregate(page, first: str, last: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/console/reports/place")
+    page.fill("#f-from", first)
+    page.fill("#f-to", last)
+    page.click("#aggregate")
+
+
+def test_municipality_sees_every_place_total_and_chart(page, used, live) -> None:  # type: ignore[no-untyped-def]
+    login(page, "kawasaki")
+    _aggregate(page, "2017/08/01", "2017/08/31")
+    expected = sum(a for d, _p, _pid, a, _k in used.uses if d.month == 8)
+    assert page.inner_text("#total-points") == f"{expected:,}"
+    places = {r.split("\t")[0] for r in page.locator("#summary tbody tr").all_inner_texts()}
+    assert places <= {"川崎市藤子・F・不二雄ミュージアム", "岡本太郎美術館", "高津図書館"} and len(places) >= 2
+    assert page.locator("#daily-chart polyline").count() == len(places)
+
+
+def test_period_whose_end_precedes_its_start_is_refused(page, used) -> None:  # type: ignore[no-untyped-def]
+    login(page, "kawasaki")
+    _aggregate(page, "2017/08/31", "2017/08/01")
+    assert "開始日以降" in page.inner_text("#err-period_to")
+    assert page.locator("#summary").count() == 0
+
+
+def test_shop_sees_only_its_own_place(page, used) -> None:  # type: ignore[no-untyped-def]
+    login(page, "00010012")
+    _aggregate(page, "2017/08/01", "2017/08/31")
+    rows = page.locator("#summary tbody tr").all_inner_texts()
+    assert len(rows) == 1 and rows[0].startswith("岡本太郎美術館")
+    expected = sum(a for d, p, _pid, a, _k in used.uses if d.month == 8 and p == "岡本太郎美術館")
+    assert page.inner_text("#total-points") == f"{expected:,}"
+    page.goto(page.url + "&place=高津図書館")   # tampering with the query changes nothing
+    assert page.locator("#summary tbody tr").all_inner_texts()[0].startswith("岡本太郎美術館")
+
+
+def test_another_municipality_cannot_report_on_kawasakis_point(page, used, live) -> None:  # type: ignore[no-untyped-def]
+    login(page, "toshima")
+    page.goto(f"/console/reports/place?show=1&from=2017/08/01&to=2017/08/31"
+              f"&point_id={live.data.kawasaki_point}")
+    assert "ポイントを選択" in page.inner_text("#err-point_id")
+    assert page.locator("#summary").count() == 0
+
+
+def test_partner_transfer_report_states_that_transfers_do_not_exist(page) -> None:  # type: ignore[no-untyped-def]
+    login(page, "jal")
+    page.goto("/console/reports/transfers")
+    assert page.inner_text("#partner-name") == "JAL"
+    page.fill("#f-from", "2017/08/01")
+    page.fill("#f-to", "2017/08/31")
+    page.click("#aggregate")
+    assert "未実装" in page.inner_text("#transfers-unavailable")

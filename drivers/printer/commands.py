@@ -14,6 +14,7 @@ KANJI_SHIFT_JIS = FS + b"C\x01"   # FS C 1: kanji code system = Shift_JIS
 KANJI_ON = FS + b"&"
 KANJI_OFF = FS + b"."
 CODE_TABLE_KATAKANA = ESC + b"t\x01"  # half-width katakana for single bytes 0xA1-0xDF
+CHARSET_USA = ESC + b"R\x00"  # 0x5C prints as a backslash (the yen sign is sent as ￥)
 ALIGN = {"left": 0, "center": 1, "right": 2}
 STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_ERROR_CAUSE, STATUS_PAPER = 1, 2, 3, 4
 

@@ -15,6 +15,16 @@ from drivers.printer.messages import msg
 
 Align = Literal["left", "center", "right"]
 
+# Characters whose Unicode form differs from what Shift_JIS (cp932) round-trips: the yen sign,
+# the WAVE DASH problem and friends. Normalised once, so printer, preview and width agree.
+JIS_FORMS = str.maketrans({"¥": "￥", "〜": "～", "−": "－", "‖": "∥", "¢": "￠", "£": "￡",
+                           "¬": "￢", "—": "―", "–": "－"})
+
+
+def to_jis_forms(text: str) -> str:
+    """`text` with the characters above replaced by the forms cp932 prints and decodes back."""
+    return text.translate(JIS_FORMS)
+
 
 @dataclass(frozen=True)
 class Text:
@@ -26,6 +36,7 @@ class Text:
     align: Align = "left"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "text", to_jis_forms(self.text))
         if not 1 <= self.size <= 4:
             raise PrintDataError(msg("bad_field", field="size", detail=str(self.size)))
         for char in self.text:

@@ -51,7 +51,7 @@ class EscPosRenderer:
 
     def _init(self) -> bytes:
         if self.profile.kanji:
-            return cmd.INIT + cmd.KANJI_SHIFT_JIS + cmd.CODE_TABLE_KATAKANA
+            return cmd.INIT + cmd.KANJI_SHIFT_JIS + cmd.CODE_TABLE_KATAKANA + cmd.CHARSET_USA
         return cmd.INIT
 
     def _needs_raster(self, block: Block) -> bool:

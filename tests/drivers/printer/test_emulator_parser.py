@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.printer import EscPosRenderer, ServiceIdLabel, receipt_point_use, service_id_label
+from drivers.printer import (
+    Document,
+    EscPosRenderer,
+    ServiceIdLabel,
+    Text,
+    receipt_point_use,
+    service_id_label,
+)
+from drivers.printer.document import wrap
 from drivers.printer.emulator_paper import PaperBuilder
 from drivers.printer.emulator_parser import EscPosParser, decode_code128
 from drivers.printer.profile import load_profile
@@ -76,3 +84,28 @@ def test_code128_code_sets_are_decoded_like_the_printer(sent: str, text: str) ->
 def test_single_byte_katakana_and_ascii_outside_kanji_mode() -> None:
     rec, _ = _parse([b"\x1bt\x01" + "ｱｲｳ ABC".encode("cp932") + b"\n"])
     assert rec.lines == ["ｱｲｳ ABC"]
+
+
+JIS_TEXT = st.text(alphabet=st.sampled_from(
+    "ぁあいうえおかがきアイウエオヴー漢字市町村商店街券番号残高利用発行認印ｱｲｳｴｵﾊﾟ"
+    "0123456789ABCXYZabcxyz -:,.()[]★※￥～！？　"), min_size=1, max_size=60)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.lists(st.tuples(JIS_TEXT, st.integers(1, 3), st.booleans(),
+                          st.sampled_from(["left", "center", "right"])), min_size=1, max_size=6))
+def test_any_japanese_text_round_trips_through_kanji_mode(paragraphs) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN arbitrary Japanese paragraphs WHEN rendered in kanji mode and parsed back THEN the
+    printed lines are exactly the wrapped paragraphs."""
+    profile = load_profile("tm-t88-kanji")
+    blocks = [Text(t, size=s, bold=b, align=a) for t, s, b, a in paragraphs]
+    rec, _ = _parse([EscPosRenderer(profile).render(Document("t", list(blocks)))])
+    expected = [line for blk in blocks for line in wrap(blk.text, profile.width_chars // blk.size)]
+    assert rec.lines == expected and rec.unknowns == []
+
+
+def test_yen_and_wave_dash_are_printed_in_their_jis_forms() -> None:
+    assert Text("¥500〜").text == "￥500～"
+    rec, _ = _parse([EscPosRenderer(load_profile("tm-t88-kanji")).render(
+        Document("t", [Text("¥500〜1,000")]))])
+    assert rec.lines == ["￥500～1,000"]

@@ -37,6 +37,7 @@ def _print(emulator_for, profile: PrinterProfile, doc):  # type: ignore[no-untyp
         printer.close()
     papers = emu.wait_for_papers(1)
     assert len(papers) == 1
+    assert papers[0].unknown == [], "the emulator must understand every command we send"
     return papers[0]
 
 
@@ -117,6 +118,7 @@ def test_labels_scan_back_in_every_symbology(emulator_for, profile_name) -> None
     papers = emu.wait_for_papers(len(cases))
     for paper, (_, _, zbar_type, expected) in zip(papers, cases):
         assert (zbar_type, expected) in _decode(paper.png_path)
+        assert paper.unknown == []
         assert (b"\x1dk" in paper.raw) is bool(profile.native_barcodes)
 
 

@@ -72,6 +72,7 @@ JA: dict[str, str] = {
     "merge_folder_missing": "合算ファイルの保存先フォルダ（{path}）がありません。設定を確認してください。",
     "merge_file_write_failed": "合算ファイルを保存できませんでした（{path}）。",
     "merge_file_invalid": "クラウドから受け取った合算ファイルが正しくありません。",
+    "contact_file_invalid": "連絡先ファイル（{path}）を読み込めませんでした。",
     "file_write_failed": "ファイルを保存できませんでした（{path}）。",
     "printer_not_configured": "プリンターが設定されていません。",
     "keystrokes_unavailable": "ID自動引渡しのキー入力を送れません。",

@@ -20,6 +20,14 @@ class UserFacingError(Exception):
         super().__init__(self.message)
 
 
+class DeviceError(UserFacingError):
+    """A hardware driver's error (card, printer, keyboard) with the driver's Japanese text."""
+
+    def __init__(self, device: str, code: str, text: str) -> None:
+        self.device = device
+        super().__init__(code, text)
+
+
 class FieldErrors(UserFacingError):
     """Invalid form input: `errors` maps field name -> Japanese message (first one is shown)."""
 

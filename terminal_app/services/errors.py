@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from terminal_app.domain.errors import Cancelled, FieldErrors, OutcomeUnknown, UserFacingError
+from terminal_app.domain.errors import (Cancelled, DeviceError, FieldErrors, OutcomeUnknown,
+                                        UserFacingError)
 from terminal_app.messages import message
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Cancelled", "FieldErrors", "OutcomeUnknown", "UserFacingError", "Sorted",
+__all__ = ["Cancelled", "DeviceError", "FieldErrors", "OutcomeUnknown", "UserFacingError", "Sorted",
            "as_user_facing", "classify", "device_errors"]
 
 
@@ -41,7 +42,9 @@ def as_user_facing(exc: BaseException) -> UserFacingError | None:
         text = getattr(exc, attr, None)
         module = type(exc).__module__
         if isinstance(text, str) and text and module.startswith("drivers."):
-            return UserFacingError(str(getattr(exc, "code", None) or type(exc).__name__), text)
+            device = module.split(".")[1]
+            return DeviceError(device, str(getattr(exc, "code", None) or type(exc).__name__),
+                               text)
     return None
 
 

@@ -147,10 +147,14 @@ def closed_port_url() -> str:
 LIBRARY = ("00052459", "e912kfja")       # (ア) 川崎市立図書館
 MUSEUM = ("00052559", "gja8zo9a")        # (イ) point use
 CHAMBER = ("00053059", "rnva8883")       # (ウ) voucher issue
+FRUIT = ("00052489", "fruit123")         # (ア) + point use, ブレーメン商店街 (shopping street)
 
 CONTACT = dict(place="高津図書館", name="高津図書館1台目", person="川崎 一郎",
                postal_first="213", postal_second="0001", address="神奈川県川崎市高津区溝口1-1",
                phone="044-811-0001", email="takatsu@example.jp", email_confirm="takatsu@example.jp")
+
+
+BUSINESS = {FRUIT[0]: "ブレーメン商店街", LIBRARY[0]: "川崎市立図書館"}
 
 
 def register(services: Any, terminal: tuple[str, str]) -> Any:
@@ -159,7 +163,8 @@ def register(services: Any, terminal: tuple[str, str]) -> Any:
 
     terminal_id, password = terminal
     precheck = services.registration.precheck(terminal_id, password)
-    business = precheck.id_businesses[0].id if precheck.category == "A" else None
+    business = next((b.id for b in precheck.id_businesses
+                     if b.name == BUSINESS.get(terminal_id)), None)
     form = ContactForm(id_business_id=business, **CONTACT)
     return services.registration.register(terminal_id, password, form, precheck=precheck)
 

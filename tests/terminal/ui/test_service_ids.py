@@ -1,0 +1,63 @@
+"""画面23/24 サービスIDの登録 and 画面25/26 照会 on a (ア) library terminal.
+
+GIVEN the holder's card on the reader WHEN the clerk types the library card number, chooses
+address-change notices (signature password) and presses 登録 THEN 画面24 shows the business,
+MyKey ID and number to compare; WHEN 照会 THEN the number is shown large and, in the library's
+バーコード表示 mode, as a barcode of its symbology."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from drivers.card.virtual_reader import VirtualReader
+from tests.terminal.ui.harness import LIBRARY, register
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def test_register_then_look_up_the_service_id(make_window: Any, cloud: Any,
+                                              qtbot: Any) -> None:
+    reader = VirtualReader(cloud.world.card("MY123456").path)
+    window = make_window(cloud.url, reader=reader)
+    register(window.ctx.services, LIBRARY)
+    window.ctx.terminal = window.ctx.services.registration.terminal_info()
+    screen = window.navigate("s23")
+    qtbot.mouseClick(screen.submit, CLICK)
+    assert screen.form.error_text("customer_id") != ""
+    assert screen.notice_form.error_text("notice") == "現住所の変更通知の受け取り有無を選択してください。"
+    assert not window.ctx.jobs.busy
+    qtbot.keyClicks(screen.customer_id, "180000000011")
+    qtbot.mouseClick(screen.yes, CLICK)
+    assert screen.sign_password.isEnabled()
+    qtbot.keyClicks(screen.sign_password, "ABC123")
+    qtbot.mouseClick(screen.submit, CLICK)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == 1, timeout=15000)
+    assert screen.title_label.text() == "サービスIDの登録完了"
+    assert screen.result_block.text("business") == "川崎市立図書館"
+    assert screen.result_block.text("mykey_id") == "MY123456"
+    assert screen.result_block.text("customer_id") == "180000000011"
+
+    lookup = window.navigate("s25")
+    assert "バーコード表示方式" in lookup.mode_note.text()
+    qtbot.mouseClick(lookup.submit, CLICK)
+    qtbot.waitUntil(lambda: lookup.pages.currentIndex() == 1, timeout=15000)
+    assert lookup.title_label.text() == "サービスIDの照会結果表示"
+    assert lookup.number.text() == "180000000011"
+    assert lookup.mode_title.text() == "バーコード表示方式"
+    assert lookup.barcode.isVisible() and lookup.barcode.renderer().isValid()
+    assert not lookup.print_button.isVisible()
+    qtbot.mouseClick(lookup.findChild(type(lookup.submit), "againButton"), CLICK)
+    assert lookup.pages.currentIndex() == 0
+
+
+def test_lookup_of_a_card_without_service_id_says_so(make_window: Any, cloud: Any,
+                                                     qtbot: Any) -> None:
+    reader = VirtualReader(cloud.world.card("KEY34567").path)
+    window = make_window(cloud.url, reader=reader)
+    register(window.ctx.services, LIBRARY)
+    lookup = window.navigate("s25")
+    qtbot.mouseClick(lookup.submit, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert lookup.pages.currentIndex() == 0
+    assert "サービスID" in lookup.status.text and lookup.status.retry_button.isVisible()

@@ -30,6 +30,8 @@ def emulator_process(tmp_path) -> Iterator[tuple[subprocess.Popen[str], str]]:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_cli_emulator_prints_png_and_stops_on_sigterm(emulator_process, tmp_path) -> None:

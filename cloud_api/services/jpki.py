@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
+from cloud_api.clock import JST
 from cloud_api.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def verify_certificate(der: bytes, store: TrustStore, now: datetime) -> Verified
     if _revoked(cert, issuer, store):
         log.info("revoked certificate presented (serial %X)", cert.serial_number)
         raise ApiError("card_certificate_revoked", 422)
-    return VerifiedCert(f"{cert.serial_number:X}", cert.not_valid_after_utc,
+    return VerifiedCert(f"{cert.serial_number:X}", cert.not_valid_after_utc.astimezone(JST),
                         cert.issuer.rfc4514_string(), cert)
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cloud_api.clock import JST
 from cloud_api.errors import ApiError, Conflict, NotFound
 from cloud_api.models.accounts import (Holder, HolderCertificate, Municipality, MykeyChallenge,
                                        MykeyIdRegistry, Point)
@@ -67,10 +68,8 @@ def open_challenge(session: Session, challenge_id: object, terminal_id: str, now
 
 
 def _aware(at: datetime) -> datetime:
-    """SQLite gives naive UTC datetimes back; PostgreSQL aware ones."""
-    from datetime import timezone
-
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    """SQLite gives naive datetimes back (JST wall time, as stored); PostgreSQL aware ones."""
+    return at if at.tzinfo else at.replace(tzinfo=JST)
 
 
 def is_taken(session: Session, mykey_id: str) -> bool:
@@ -160,6 +159,7 @@ def create(session: Session, challenge: MykeyChallenge, cert: VerifiedCert,
 
 def _insert_holder(session: Session, mykey_id: str, body: dict[str, Any], now: datetime) -> Holder:
     session.add(MykeyIdRegistry(mykey_id=mykey_id, assigned_at=now))
+    session.flush()  # the registry row first: holders.mykey_id refers to it
     notices = body.get("notices") or {}
     holder = Holder(mykey_id=mykey_id, state="active", created_at=now,
                     mypage_password_hash=hash_password(body["mypage_password"]),

@@ -154,6 +154,7 @@ class Factory:
                base_municipality_code: str | None = None) -> int:
         with unit_of_work(self.app.extensions["mykey"].sessions) as s:
             s.add(MykeyIdRegistry(mykey_id=mykey_id, assigned_at=NOW))
+            s.flush()
             h = Holder(mykey_id=mykey_id, state="active", mypage_password_hash="x",
                        base_municipality_code=base_municipality_code, created_at=NOW)
             s.add(h)

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
         key = rules.idempotency_key(key) if command in MUTATING else key
         services = services or build_services(_config(args))
         result = COMMANDS[command](services, args, key)
-    except BaseException as exc:  # noqa: BLE001 (sorted below; KeyboardInterrupt is re-raised)
+    except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return _fail(args, command, exc, key)

@@ -11,7 +11,7 @@ import base64
 import json
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -19,10 +19,21 @@ from terminal_app.api.errors import CloudError, error_from_response
 from terminal_app.api.signing import Signer
 from terminal_app.api.transport import HttpResponse, Transport
 from terminal_app.domain.contact import Contact
+from terminal_app.domain.models import (
+    CardRead,
+    Linkage,
+    MergeResult,
+    PlaceReport,
+    Precheck,
+    Receipt,
+    ServiceIdLookup,
+    ServiceIdRegistration,
+    TerminalInfo,
+    VoucherInfo,
+    VoucherIssue,
+    VoucherRedemption,
+)
 from terminal_app.domain.mykey import MykeyCandidate, MykeyChallenge, MykeyCreated
-from terminal_app.domain.models import (CardRead, Linkage, MergeResult, PlaceReport, Precheck,
-                                        Receipt, ServiceIdLookup, ServiceIdRegistration,
-                                        TerminalInfo, VoucherInfo, VoucherIssue, VoucherRedemption)
 from terminal_app.messages import message
 from terminal_app.outbox.outbox import Outbox
 
@@ -43,7 +54,7 @@ class CloudClient:
     def __init__(self, transport: Transport, signer: Signer | None = None, *,
                  outbox: Outbox | None = None, timeout_s: float = 10.0,
                  client_version: str = "0.1.0",
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.transport = transport
         self.signer = signer
         self.outbox = outbox

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.messages import message
@@ -50,10 +51,12 @@ class Contact:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Contact:
-        names = ("place", "name", "person", "postal_code", "address", "phone", "email")
+        def text(key: str) -> str:
+            return str(d.get(key) or "")
         business = d.get("id_business_id")
-        return cls(*(str(d.get(k) or "") for k in names),
-                   id_business_id=str(business) if business else None)
+        return cls(text("place"), text("name"), text("person"), text("postal_code"),
+                   text("address"), text("phone"), text("email"),
+                   str(business) if business else None)
 
 
 @dataclass

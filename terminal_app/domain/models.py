@@ -30,7 +30,7 @@ def parse_day(value: str) -> date:
 
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"integer expected: {value!r}")
+        raise TypeError(f"integer expected: {value!r}")
     return value
 
 

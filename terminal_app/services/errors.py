@@ -13,14 +13,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from terminal_app.domain.errors import (Cancelled, DeviceError, FieldErrors, OutcomeUnknown,
-                                        UserFacingError)
+from terminal_app.domain.errors import (
+    Cancelled,
+    DeviceError,
+    FieldErrors,
+    OutcomeUnknown,
+    UserFacingError,
+)
 from terminal_app.messages import message
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Cancelled", "DeviceError", "FieldErrors", "OutcomeUnknown", "UserFacingError", "Sorted",
-           "as_user_facing", "classify", "device_errors"]
+__all__ = [
+    "Cancelled",
+    "DeviceError",
+    "FieldErrors",
+    "OutcomeUnknown",
+    "Sorted",
+    "UserFacingError",
+    "as_user_facing",
+    "classify",
+    "device_errors",
+]
 
 
 @dataclass(frozen=True)

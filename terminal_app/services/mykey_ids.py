@@ -14,8 +14,13 @@ from dataclasses import replace
 from terminal_app.domain import rules
 from terminal_app.domain.contact import EMAIL, normalize
 from terminal_app.domain.errors import UserFacingError
-from terminal_app.domain.mykey import (NOTICES, MykeyCandidate, MykeyCreated, MykeyDraft,
-                                       MykeyProfile)
+from terminal_app.domain.mykey import (
+    NOTICES,
+    MykeyCandidate,
+    MykeyCreated,
+    MykeyDraft,
+    MykeyProfile,
+)
 from terminal_app.services.cards import CardService, Progress, _quiet
 from terminal_app.services.session import CloudSession
 
@@ -79,4 +84,4 @@ def profile_json(profile: MykeyProfile) -> dict[str, object]:
             "base_municipality_code": code}
 
 
-__all__ = ["MykeyIdService", "MykeyCandidate", "MykeyDraft", "MykeyProfile", "profile_json"]
+__all__ = ["MykeyCandidate", "MykeyDraft", "MykeyIdService", "MykeyProfile", "profile_json"]

@@ -13,8 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from terminal_app.domain.errors import UserFacingError
-from terminal_app.domain.models import (MergeResult, Receipt, ServiceIdLookup, VoucherIssue,
-                                        VoucherRedemption)
+from terminal_app.domain.models import (
+    MergeResult,
+    Receipt,
+    ServiceIdLookup,
+    VoucherIssue,
+    VoucherRedemption,
+)
 from terminal_app.services.errors import device_errors
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,13 @@ from typing import Any
 
 from terminal_app.api.client import _merge_result
 from terminal_app.domain.errors import UserFacingError
-from terminal_app.domain.models import (Receipt, ServiceIdRegistration, TerminalInfo,
-                                        VoucherIssue, VoucherRedemption)
+from terminal_app.domain.models import (
+    Receipt,
+    ServiceIdRegistration,
+    TerminalInfo,
+    VoucherIssue,
+    VoucherRedemption,
+)
 from terminal_app.domain.mykey import MykeyCreated
 from terminal_app.outbox.outbox import Resumed
 from terminal_app.services.points import PointService

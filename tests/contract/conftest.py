@@ -18,9 +18,9 @@ from cloud_api.app import create_app
 from cloud_api.clock import JST, FixedClock
 from cloud_api.config import Settings
 from cloud_api.db import Base, unit_of_work
+from drivers.card.card_file import save_card
 from drivers.card.cert_builder import Holder as CardHolder
 from drivers.card.test_ca import JpkiCA, create_ca, issue_card
-from drivers.card.card_file import save_card
 from drivers.card.virtual_reader import VirtualReader
 from terminal_app.api.errors import CloudUnreachable
 from terminal_app.api.transport import HttpResponse

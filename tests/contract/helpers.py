@@ -10,7 +10,7 @@ from tests.contract.seed import TERMINALS
 
 
 def registered(world: Any, terminal_id: str, name: str = "t1", **overrides: Any) -> Services:
-    category, _, business, place, password = TERMINALS[terminal_id]
+    _, _, business, place, password = TERMINALS[terminal_id]
     services = world.services(name, **overrides)
     form = ContactForm(place, f"{place}1台目", "川崎太郎", "213", "0001",
                        "神奈川県川崎市高津区溝口1-1", "044-123-4567", "taro@example.jp",

@@ -2,15 +2,22 @@
 two ID-granting businesses, one terminal per category, holders with real auth certificates."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography import x509
 from flask import Flask
 
 from cloud_api.db import unit_of_work
-from cloud_api.models.accounts import (Holder, HolderCertificate, IdBusiness, Municipality,
-                                       MykeyIdRegistry, Point, Terminal)
+from cloud_api.models.accounts import (
+    Holder,
+    HolderCertificate,
+    IdBusiness,
+    Municipality,
+    MykeyIdRegistry,
+    Point,
+    Terminal,
+)
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.passwords import hash_password
 from cloud_api.services.points import ref_of
@@ -53,7 +60,7 @@ def holder(app: Flask, mykey_id: str, doc: CardDocument, balance: int | None) ->
     """Register the card's holder under `mykey_id` and grant `balance` points."""
     assert doc.auth is not None
     cert = x509.load_pem_x509_certificate(doc.auth["cert_pem"].encode())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     c = app.extensions["mykey"]
     with _session(app) as s:
         s.add(MykeyIdRegistry(mykey_id=mykey_id, assigned_at=now))

@@ -26,7 +26,8 @@ def test_precheck_then_register_then_signed_calls(world: World) -> None:
     assert services.registration.is_registered()
     fresh = services.registration.terminal_info(refresh=True)
     assert fresh.contact.postal_code == "2130001" and fresh.contact.email == "taro@example.jp"
-    register_call = [c for c in world.transport.calls if c[1].endswith("/terminals/register")][0]
+    register_call = next(c for c in world.transport.calls
+                         if c[1].endswith("/terminals/register"))
     assert b"e912kfja" in (register_call[3] or b"")  # sent once, to register, never stored
     assert FP in (register_call[3] or b"").decode()
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from terminal_app import cli
-from terminal_app.domain.errors import DeviceError, OutcomeUnknown, UserFacingError
 from terminal_app.api.errors import CloudError, CloudUnreachable
+from terminal_app.domain.errors import DeviceError, OutcomeUnknown, UserFacingError
 
 
 def run_cli(home: Path, *argv: str, env: dict[str, str] | None = None,
             stdin: str = "") -> tuple[int, dict]:  # type: ignore[type-arg]
     full_env = {**os.environ, "MYKEY_HOME": str(home), **(env or {})}
     done = subprocess.run([sys.executable, "-m", "terminal_app.cli", *argv], input=stdin,
-                          capture_output=True, text=True, env=full_env, timeout=60)
+                          capture_output=True, text=True, env=full_env, timeout=60, check=False)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -64,7 +64,7 @@ def test_bad_config_exits_8(home: Path) -> None:
 
 def test_usage_error_exits_2(home: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "terminal_app.cli", "spend"],
-                          capture_output=True, text=True, timeout=60,
+                          capture_output=True, text=True, timeout=60, check=False,
                           env={**os.environ, "MYKEY_HOME": str(home)})
     assert done.returncode == 2
 

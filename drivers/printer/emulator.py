@@ -114,6 +114,14 @@ class PrinterEmulator:
         if self._server is None:
             return
         self._server.shutdown()
+        self.drop_connections()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def drop_connections(self) -> None:
+        """Close every client connection, as a printer does on power cycle or idle timeout."""
         with self._cond:
             clients = list(self._clients)
         for client in clients:
@@ -121,10 +129,6 @@ class PrinterEmulator:
                 client.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
 
     def __enter__(self) -> Self:
         self.start()

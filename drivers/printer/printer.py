@@ -59,6 +59,17 @@ class Printer:
         if status is not None:
             raise_for_status(status)
 
+    def _begin(self) -> None:
+        """Open and check status; a connection gone stale since the last job is reopened once."""
+        try:
+            self._ensure_open()
+            self._check()
+        except PrinterConnectionError:
+            log.info("reconnecting to %s", self.transport.target)
+            self._drop()
+            self._ensure_open()
+            self._check()
+
     def print_document(self, doc: Document) -> None:
         """Render and send `doc`; PrinterError (Japanese) when the printer cannot print it."""
         data = self.renderer.render(doc)
@@ -68,8 +79,7 @@ class Printer:
         """Send already-rendered ESC/POS bytes with the same status checks."""
         with self._lock:
             try:
-                self._ensure_open()
-                self._check()
+                self._begin()
                 self.transport.write(data)
                 self._check()
             except PrinterConnectionError:

@@ -43,13 +43,16 @@ class NetworkTransport(Transport):
             return b""
         self._sock.settimeout(timeout_s)
         try:
-            return self._sock.recv(size)
+            data = self._sock.recv(size)
         except TimeoutError:
             return b""
         except OSError as exc:
             raise PrinterConnectionError() from exc
         finally:
             self._sock.settimeout(self.timeout_s)
+        if not data:  # the printer closed the connection (power cycle, idle timeout)
+            raise PrinterConnectionError()
+        return data
 
     def close(self) -> None:
         if self._sock is not None:

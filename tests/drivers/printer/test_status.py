@@ -108,3 +108,38 @@ def test_status_maps_to_the_most_specific_error(status, error) -> None:
 
 def test_near_end_alone_still_prints() -> None:
     raise_for_status(PrinterStatus(online=True, paper_near_end=True))
+
+
+def test_printer_reconnects_after_the_printer_dropped_the_link(emulator_for, kanji) -> None:
+    """GIVEN a printer that closed our idle connection WHEN the next job comes THEN it is
+    printed over a fresh connection."""
+    emu = emulator_for(kanji)
+    printer = Printer(kanji, parse_target(emu.target))
+    printer.print_document(receipt_point_use(point_use()))
+    emu.drop_connections()
+    printer.print_document(receipt_point_use(point_use()))
+    printer.close()
+    assert len(emu.wait_for_papers(2)) == 2
+
+
+def test_two_threads_printing_get_two_whole_papers(emulator_for, kanji) -> None:
+    """GIVEN one Printer shared by two threads WHEN both print THEN jobs do not interleave."""
+    emu = emulator_for(kanji)
+    printer = Printer(kanji, parse_target(emu.target))
+    errors: list[BaseException] = []
+
+    def job() -> None:
+        try:
+            printer.print_document(receipt_point_use(point_use()))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    printer.close()
+    papers = emu.wait_for_papers(2)
+    assert errors == [] and len(papers) == 2
+    assert papers[0].text == papers[1].text and "ポイント残高" in papers[0].text

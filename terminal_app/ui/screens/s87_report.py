@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from terminal_app.ui.widgets.info import InfoBlock
 
 log = logging.getLogger(__name__)
 
+JST = timezone(timedelta(hours=9), "JST")
 COLUMNS = ("s87.col_time", "s87.place", "s87.col_mykey", "s87.col_points", "s87.col_txn")
 
 
@@ -73,7 +74,7 @@ class ReportScreen(Screen):
         return table
 
     def on_enter(self, **kwargs: Any) -> None:
-        today = date.today()
+        today = datetime.now(JST).date()   # business days are Japanese days
         first = today.replace(day=1)
         self.start.setDate(QDate(first.year, first.month, first.day))
         self.end.setDate(QDate(today.year, today.month, today.day))

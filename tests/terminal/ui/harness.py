@@ -155,6 +155,7 @@ CONTACT = dict(place="高津図書館", name="高津図書館1台目", person="�
 
 
 BUSINESS = {FRUIT[0]: "ブレーメン商店街", LIBRARY[0]: "川崎市立図書館"}
+PLACES = {FRUIT[0]: "〇〇果実店", MUSEUM[0]: "川崎市藤子・F・不二雄ミュージアム", CHAMBER[0]: "XX商工会"}
 
 
 def register(services: Any, terminal: tuple[str, str]) -> Any:
@@ -165,7 +166,8 @@ def register(services: Any, terminal: tuple[str, str]) -> Any:
     precheck = services.registration.precheck(terminal_id, password)
     business = next((b.id for b in precheck.id_businesses
                      if b.name == BUSINESS.get(terminal_id)), None)
-    form = ContactForm(id_business_id=business, **CONTACT)
+    contact = dict(CONTACT, place=PLACES.get(terminal_id, CONTACT["place"]))
+    form = ContactForm(id_business_id=business, **contact)
     return services.registration.register(terminal_id, password, form, precheck=precheck)
 
 

@@ -85,7 +85,7 @@ def test_registered_terminal_starts_on_its_menu_and_edits_contact(make_window: A
     window.navigate("s10")
     form = window.current
     assert form.title_label.text() == "連絡先の変更"
-    assert form.edits["place"].text() == "高津図書館"
+    assert form.edits["place"].text() == "川崎市藤子・F・不二雄ミュージアム"
     form.edits["person"].setText("溝口 二郎")
     qtbot.mouseClick(form.submit, CLICK)
     qtbot.waitUntil(lambda: window.current.screen_id == "menu", timeout=15000)

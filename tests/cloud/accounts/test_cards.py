@@ -1,0 +1,171 @@
+"""Card reads: GIVEN the test JPKI CA WHEN a card's auth certificate is sent THEN MyKey ID or a
+clear refusal (revoked, expired, foreign CA, unknown); re-issued cards succeed the old serial."""
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from cloud_api.db import unit_of_work
+from cloud_api.models.accounts import HolderCertificate
+from cloud_api.services.cards import CardHolderRef, issue_card_token, resolve_card_token
+from cloud_api.services.cert_links import import_links, read_links
+from tests.cloud.accounts.helpers import make_ca, new_card, problem, reissue, snapshot
+from tests.cloud.conftest import NOW
+
+TID = "00052559"
+
+
+@pytest.fixture
+def museum(kawasaki, signed_client, settings):  # type: ignore[no-untyped-def]
+    kawasaki.terminal(TID, "I", place="川崎市藤子・F・不二雄ミュージアム")
+    return signed_client(TID), make_ca(settings.jpki_ca_dir), kawasaki
+
+
+def enrol(factory: Any, card: Any, mykey_id: str = "MY123456") -> int:
+    return factory.holder(mykey_id, auth_serial=card.serial)  # type: ignore[no-any-return]
+
+
+def read(client: Any, card: Any) -> Any:
+    return client.post("/api/v1/cards/read", {"auth_cert": card.der_b64})
+
+
+def test_valid_card_gives_mykey_id_token_and_balances(museum) -> None:
+    client, ca, factory = museum
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    resp = read(client, card)
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["mykey_id"] == "MY123456"
+    assert body["balances"] == [{"point_id": "00000001", "kind": "municipal",
+                                 "name": "川崎市ポイント", "balance": 0, "expires_next": None}]
+    assert body["expires_at"] == "2026-11-22T10:10:00+09:00"
+
+
+def test_token_is_bound_to_terminal_and_time(museum) -> None:
+    secret = b"k" * 32
+    token, _ = issue_card_token(CardHolderRef(7, "MY123456"), TID, NOW, 600, secret=secret)
+    assert resolve_card_token(token, TID, NOW, secret=secret) == CardHolderRef(7, "MY123456")
+    for terminal, at, key in ((TID, NOW + timedelta(seconds=601), secret),
+                              ("00052560", NOW, secret), (TID, NOW, b"x" * 32)):
+        with pytest.raises(Exception) as err:
+            resolve_card_token(token, terminal, at, secret=key)
+        assert getattr(err.value, "code", None) == "card_token_invalid"
+    forged = token.split(".")[0] + "." + token.split(".")[1][::-1]
+    with pytest.raises(Exception):
+        resolve_card_token(forged, TID, NOW, secret=secret)
+
+
+def test_revoked_certificate_is_refused(museum) -> None:
+    client, ca, factory = museum
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    ca.revoke(card.cert.serial_number, "auth")
+    resp = read(client, card)
+    assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_revoked"
+    assert "失効" in problem(resp)["detail"]
+
+
+def test_expired_certificate_is_refused(museum, clock) -> None:
+    client, ca, factory = museum
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    clock.set(card.cert.not_valid_after_utc + timedelta(seconds=1))
+    resp = read(client, card)
+    assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_expired"
+
+
+def test_certificate_of_a_foreign_ca_is_refused(museum, tmp_path: Path) -> None:
+    client, _, factory = museum
+    foreign = make_ca(tmp_path / "foreign", name="Not JPKI")
+    card = new_card(foreign, NOW)
+    enrol(factory, card)  # even a registered serial: the chain decides
+    resp = read(client, card)
+    assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_invalid"
+
+
+@pytest.mark.parametrize("value", ["", "not base64!", base64.b64encode(b"garbage").decode(), 42])
+def test_malformed_certificate_is_refused(museum, value) -> None:
+    client, _, _ = museum
+    resp = client.post("/api/v1/cards/read", {"auth_cert": value})
+    assert resp.status_code == 422
+
+
+def test_unregistered_card_is_404(museum) -> None:
+    client, ca, _ = museum
+    resp = read(client, new_card(ca, NOW))
+    assert resp.status_code == 404 and problem(resp)["code"] == "card_not_registered"
+
+
+def test_reissued_card_is_linked_at_first_use(museum, sessions, settings) -> None:
+    client, ca, factory = museum
+    old = new_card(ca, NOW)
+    holder_id = enrol(factory, old)
+    new = reissue(ca, old, NOW)
+    assert read(client, new).status_code == 404          # no link record yet
+    with unit_of_work(sessions) as s:
+        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    resp = read(client, new)
+    assert resp.status_code == 200 and resp.get_json()["mykey_id"] == "MY123456"
+    with sessions() as s:
+        rows = s.scalars(select(HolderCertificate).where(
+            HolderCertificate.holder_id == holder_id).order_by(HolderCertificate.id)).all()
+        assert [(r.serial, r.current) for r in rows] == [(old.serial, False), (new.serial, True)]
+    assert read(client, new).status_code == 200           # second use: plain lookup
+    assert problem(read(client, old))["code"] == "card_certificate_revoked"
+
+
+def test_twice_reissued_card_follows_the_chain(museum, sessions, settings) -> None:
+    client, ca, factory = museum
+    first = new_card(ca, NOW)
+    enrol(factory, first)
+    second = reissue(ca, first, NOW)
+    third = reissue(ca, second, NOW)
+    with unit_of_work(sessions) as s:
+        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    assert read(client, third).get_json()["mykey_id"] == "MY123456"
+
+
+def test_superseded_but_unrevoked_old_card_is_refused(museum, sessions, settings, app) -> None:
+    client, ca, factory = museum
+    old = new_card(ca, NOW)
+    enrol(factory, old)
+    new = reissue(ca, old, NOW)
+    with unit_of_work(sessions) as s:
+        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    read(client, new)
+    ca._write_crl("auth", [], NOW)   # a CRL that does not list the old card (yet)
+    resp = read(client, old)
+    assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_superseded"
+
+
+def test_event_balances_only_where_the_event_is_usable(museum, signed_client) -> None:
+    client, ca, factory = museum
+    factory.municipality("360007", "徳島県", "徳島県")
+    factory.municipality("362018", "徳島市", "徳島県")
+    factory.point("360007", "阿波踊りにぎわいプロジェクト", 10, kind="event",
+                  service=(date(2026, 11, 1), date(2026, 11, 30)),
+                  targets=[{"scope": "municipality", "municipality_code": "362018"}])
+    factory.terminal("00020005", "A", municipality_code="362018", place="徳島市立図書館")
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    names = [b["name"] for b in read(client, card).get_json()["balances"]]
+    assert names == ["川崎市ポイント"]
+    tokushima = signed_client("00020005").post("/api/v1/cards/read", {"auth_cert": card.der_b64})
+    assert [b["name"] for b in tokushima.get_json()["balances"]] == ["阿波踊りにぎわいプロジェクト"]
+
+
+def test_bad_cert_link_file_imports_nothing(museum, sessions, tmp_path: Path, app) -> None:
+    path = tmp_path / "links.csv"
+    path.write_text("old_serial,new_serial\n100,200\nabc,300\n", encoding="utf-8")
+    before = snapshot(app)
+    with pytest.raises(Exception) as err:
+        read_links(path)
+    assert getattr(err.value, "code", "") == "cert_link_bad_rows"
+    assert "3行目" in err.value.detail  # type: ignore[attr-defined]
+    assert snapshot(app) == before

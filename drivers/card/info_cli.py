@@ -15,11 +15,11 @@ Exit codes (also in docs/card-info.md):
     2  bad input (PIN / 照合番号B format, reader spec, usage)
     3  reader service not available (pcscd stopped, pyscard missing)   error "reader_unavailable"
     4  no reader attached / no reader of that name                      error "no_reader"
-    5  no card in the reader, or it was removed during the read        error "no_card" / "card_removed"
+    5  no card in the reader, or removed during the read    error "no_card" / "card_removed"
     6  not a My Number card                                            error "not_mynumber_card"
     7  wrong PIN / 照合番号B (tries_left in the JSON)                  error "wrong_pin"
     8  PIN / 照合番号B blocked (市区町村窓口で解除)                      error "pin_blocked"
-    9  card communication error or card busy                           error "protocol_error" / "card_busy"
+    9  card communication error or card busy               error "protocol_error" / "card_busy"
 """
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ PNP = "\\\\?PnP?\\Notification"
 _GONE = ("SCARD_W_REMOVED_CARD", "SCARD_E_NO_SMARTCARD", "SCARD_W_RESET_CARD",
          "SCARD_W_UNPOWERED_CARD", "SCARD_E_READER_UNAVAILABLE", "SCARD_W_UNRESPONSIVE_CARD")
 _NO_SERVICE = ("SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED")
+_UNAWARE = 0  # SCARD_STATE_UNAWARE
 
 
 def _is(code: int, names: tuple[str, ...]) -> bool:
@@ -77,7 +78,7 @@ class PcscReader:
         try:
             with _Context() as ctx:
                 reader = self._resolve(ctx)
-                return self._state(ctx, [(reader, scard.SCARD_STATE_UNAWARE)], 0)  # type: ignore[union-attr]
+                return self._state(ctx, [(reader, _UNAWARE)], 0)
         except ReaderUnavailable:
             return ReaderStatus.NO_SERVICE
         except NoReader:
@@ -132,7 +133,8 @@ class PcscReader:
         assert scard is not None
         reader = self._resolve(ctx)
         rc, card, protocol = scard.SCardConnect(
-            ctx, reader, scard.SCARD_SHARE_EXCLUSIVE, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+            ctx, reader, scard.SCARD_SHARE_EXCLUSIVE,
+            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
         if rc == scard.SCARD_E_SHARING_VIOLATION:
             raise CardBusy()
         if _is(rc, _GONE) or rc != scard.SCARD_S_SUCCESS:
@@ -148,7 +150,8 @@ class PcscConnection:
     def __init__(self, context: _Context, card: int, protocol: int, atr: bytes) -> None:
         assert scard is not None
         self._context, self._card, self.atr = context, card, atr
-        self._pci = scard.SCARD_PCI_T0 if protocol == scard.SCARD_PROTOCOL_T0 else scard.SCARD_PCI_T1
+        t0 = protocol == scard.SCARD_PROTOCOL_T0
+        self._pci = scard.SCARD_PCI_T0 if t0 else scard.SCARD_PCI_T1
         self._open = True
 
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:

@@ -37,7 +37,20 @@ class EF:
     data: bytes = b""
     read_keys: tuple[str, ...] = ()
     key: str | None = None
-    private_key: rsa.RSAPrivateKey | None = None
+    key_pem: str | None = None
+    _private_key: rsa.RSAPrivateKey | None = None
+
+    @property
+    def is_private_key(self) -> bool:
+        """True for a private-key EF (usable only by the sign command)."""
+        return self.key_pem is not None
+
+    def private_key(self) -> rsa.RSAPrivateKey:
+        """The RSA key, parsed on first use (parsing costs ~50 ms per key)."""
+        if self._private_key is None:
+            assert self.key_pem is not None
+            self._private_key = _key(self.key_pem)
+        return self._private_key
 
 
 class VirtualCard:
@@ -126,7 +139,7 @@ class VirtualCard:
         else:
             offset = (c[2] << 8) | c[3]
         ef = self._current()
-        if ef.key is not None or ef.private_key is not None:
+        if ef.key is not None or ef.is_private_key:
             raise _Reply(0x6981)
         if ef.read_keys and not self._verified.intersection(ef.read_keys):
             raise _Reply(SW_SECURITY)
@@ -183,14 +196,15 @@ class VirtualCard:
         if c[2:4] != b"\x00\x80":
             raise _Reply(0x6A86)
         ef = self._current()
-        if ef.private_key is None:
+        if not ef.is_private_key:
             raise _Reply(SW_NO_EF)
         if not self._verified.intersection(ef.read_keys):
             raise _Reply(SW_SECURITY)
         digest_info = _body(c)
         if len(digest_info) != 51 or not digest_info.startswith(SHA256_DIGEST_INFO_PREFIX):
             raise _Reply(0x6A80)
-        signature = ef.private_key.sign(digest_info[19:], padding.PKCS1v15(), Prehashed(SHA256()))
+        digest = digest_info[len(SHA256_DIGEST_INFO_PREFIX):]
+        signature = ef.private_key().sign(digest, padding.PKCS1v15(), Prehashed(SHA256()))
         return signature, SW_OK
 
     def _get_response(self, c: bytes) -> tuple[bytes, int]:
@@ -238,12 +252,12 @@ def _jpki_files(doc: CardDocument) -> dict[int, EF]:
     if doc.auth:
         files[0x000A] = EF(_der(doc.auth["cert_pem"]) + filler)
         files[0x000B] = EF(_der(doc.auth["ca_cert_pem"]) + filler)
-        files[0x0017] = EF(read_keys=("auth_pin",), private_key=_key(doc.auth["key_pem"]))
+        files[0x0017] = EF(read_keys=("auth_pin",), key_pem=doc.auth["key_pem"])
     files[0x0018] = EF(key="auth_pin")
     if doc.sign:
         files[0x0001] = EF(_der(doc.sign["cert_pem"]) + filler, read_keys=("sign_password",))
         files[0x0002] = EF(_der(doc.sign["ca_cert_pem"]) + filler)
-        files[0x001A] = EF(read_keys=("sign_password",), private_key=_key(doc.sign["key_pem"]))
+        files[0x001A] = EF(read_keys=("sign_password",), key_pem=doc.sign["key_pem"])
         files[0x001B] = EF(key="sign_password")
     return files
 

@@ -75,8 +75,9 @@ class VirtualReader:
             start = self._generation
             while self._generation == start:
                 left = deadline - time.monotonic()
-                if left <= 0 or not self._changed.wait(left):
+                if left <= 0:
                     break
+                self._changed.wait(left)
         return self.status()
 
     def _still_there(self, card: VirtualCard, generation: int) -> bool:

@@ -91,7 +91,7 @@ def test_given_no_pcsc_service_when_card_info_then_exit_3(tmp_path: Path) -> Non
     env.pop("MYKEY_READER", None)
     proc = subprocess.run([sys.executable, "-m", "drivers.card.info_cli", "--json"],
                           env=env, capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
     data = json.loads(proc.stdout)
     assert (proc.returncode, data["error"]) == (3, "reader_unavailable")
     assert "カードリーダーのサービスが利用できません" in data["message"]

@@ -91,29 +91,31 @@ def test_given_t0_card_when_reading_then_61xx_followed_by_get_response(
 ])
 def test_given_other_card_when_reading_then_not_a_my_number_card(
         make_card: CardFactory, quirks: dict, card: dict, detail: str) -> None:
-    with VirtualReader(make_card(quirks=quirks, card=card)).connect() as conn:
-        with pytest.raises(NotMyNumberCard) as err:
-            MyNumberCard(conn).read_auth_certificate()
+    reader = VirtualReader(make_card(quirks=quirks, card=card))
+    with reader.connect() as conn, pytest.raises(NotMyNumberCard) as err:
+        MyNumberCard(conn).read_auth_certificate()
     assert detail in err.value.detail and "マイナンバーカードではありません" in err.value.message
 
 
 def test_given_card_removed_mid_read_when_reading_then_card_removed(
         reader: VirtualReader) -> None:
-    with reader.connect() as conn:
-        calls = []
+    class Pulled:
+        """Takes the card out of the reader just before the 5th APDU."""
 
-        def transmit(apdu: bytes) -> tuple[bytes, int]:
-            calls.append(apdu)
-            if len(calls) == 5:
+        def __init__(self, conn) -> None:  # type: ignore[no-untyped-def]
+            self.conn, self.atr, self.calls = conn, conn.atr, 0
+
+        def transmit(self, apdu: bytes) -> tuple[bytes, int]:
+            self.calls += 1
+            if self.calls == 5:
                 reader.remove()
-            return conn.transmit(apdu)
+            return self.conn.transmit(apdu)
 
-        class Pulled:
-            atr = conn.atr
-        Pulled.transmit = staticmethod(transmit)  # type: ignore[attr-defined]
+    with reader.connect() as conn:
+        pulled = Pulled(conn)
         with pytest.raises(CardRemoved) as err:
-            MyNumberCard(Pulled()).read_auth_certificate()  # type: ignore[arg-type]
-    assert "外されました" in err.value.message and len(calls) == 5
+            MyNumberCard(pulled).read_auth_certificate()
+    assert "外されました" in err.value.message and pulled.calls == 5
 
 
 def test_given_pin_query_when_asked_then_no_try_spent(reader: VirtualReader,

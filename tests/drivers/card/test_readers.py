@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from drivers.card import (
-    CardReader, InvalidInput, MyNumberCard, NoCard, ReaderStatus, open_reader,
+    CardReader,
+    InvalidInput,
+    MyNumberCard,
+    NoCard,
+    ReaderStatus,
+    open_reader,
 )
 from drivers.card.pcsc import PcscReader
 from drivers.card.virtual_reader import VirtualReader

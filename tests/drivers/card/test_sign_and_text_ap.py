@@ -39,9 +39,8 @@ def test_given_password_in_lower_case_when_reading_then_rejected_before_the_card
 
 def test_given_wrong_password_when_reading_then_five_tries_counted(
         reader: VirtualReader, card_file: Path) -> None:
-    with reader.connect() as conn:
-        with pytest.raises(WrongPin) as err:
-            MyNumberCard(conn).read_sign_certificate_serial("WRONG9")
+    with reader.connect() as conn, pytest.raises(WrongPin) as err:
+        MyNumberCard(conn).read_sign_certificate_serial("WRONG9")
     assert err.value.tries_left == 4 and "署名用パスワード" in err.value.message
     assert _doc(card_file)["keys"]["sign_password"]["tries_left"] == 4
 
@@ -78,9 +77,8 @@ def test_given_collation_b_when_reading_basic_info_then_four_facts(
 
 def test_given_wrong_collation_b_when_reading_then_wrong_pin_with_tries(
         reader: VirtualReader, card_file: Path) -> None:
-    with reader.connect() as conn:
-        with pytest.raises(WrongPin) as err:
-            MyNumberCard(conn).read_basic_info(collation_b="55021720359999")
+    with reader.connect() as conn, pytest.raises(WrongPin) as err:
+        MyNumberCard(conn).read_basic_info(collation_b="55021720359999")
     assert err.value.tries_left == 9 and "照合番号B" in err.value.message
     assert _doc(card_file)["keys"]["collation_b"]["tries_left"] == 9
     assert _doc(card_file)["keys"]["text_pin"]["tries_left"] == 3

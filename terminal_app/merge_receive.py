@@ -19,7 +19,7 @@ import re
 import sqlite3
 import sys
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -107,7 +107,7 @@ def parse(line: bytes, secret: str, file: str, fmt: str) -> Transfer:
     if m is None:
         raise Rejected("malformed")
     customer_id, points, key, digest = m.groups()
-    joined = f"{customer_id}{points}{key}{secret}".encode("utf-8")
+    joined = f"{customer_id}{points}{key}{secret}".encode()
     if not hmac.compare_digest(hashlib.md5(joined, usedforsecurity=False).hexdigest(), digest):
         raise Rejected("hash_mismatch")
     return Transfer(customer_id, int(points), key, file, fmt)
@@ -126,7 +126,7 @@ def _remember(db: sqlite3.Connection, t: Transfer) -> None:
     try:
         db.execute("INSERT INTO received VALUES (?, ?, ?, ?, ?, ?)",
                    (t.transfer_key, t.customer_id, t.points, t.file, t.format,
-                    datetime.now(timezone.utc).isoformat()))
+                    datetime.now(UTC).isoformat()))
     except sqlite3.IntegrityError:
         raise Rejected("duplicate") from None
 

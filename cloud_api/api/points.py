@@ -19,9 +19,9 @@ from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError, Forbidden
 from cloud_api.services import merge_file, service_ids
 from cloud_api.services.cards import holder_by_mykey_id
-from cloud_api.services.ledger import grants_lookup, merge as merge_svc
+from cloud_api.services.ledger import grants_lookup, voucher_close, vouchers
+from cloud_api.services.ledger import merge as merge_svc
 from cloud_api.services.ledger import spend as spend_svc
-from cloud_api.services.ledger import voucher_close, vouchers
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.ledger.usable import usable_point, usable_point_ids
 
@@ -64,7 +64,7 @@ def issue_voucher() -> Json:
         data, inp.field("validity_days", "voucher_validity_invalid") if bad_days else None)
     issued = vouchers.issue_voucher(g.db, clock=cloud().clock, terminal=g.terminal, point=point,
                                     holder_id=holder.holder_id, mykey_id=holder.mykey_id,
-                                    amount=data["amount"], validity_days=days)
+                                    amount=data["amount"], validity_days=data["validity_days"])
     g.ledger_txn_id = issued.txn_id
     return issued.to_json(), 201
 

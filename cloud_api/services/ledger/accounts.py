@@ -11,8 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cloud_api.db import is_postgres
-from cloud_api.models.ledger import (ESCROW, EXPIRED, HOLDER, ISSUANCE, MERGE_CLEARING,
-                                     SETTLEMENT, LedgerAccount)
+from cloud_api.models.ledger import (
+    ESCROW,
+    EXPIRED,
+    HOLDER,
+    ISSUANCE,
+    MERGE_CLEARING,
+    SETTLEMENT,
+    LedgerAccount,
+)
 
 
 def account_key(kind: str, point_id: int, holder_id: int | None = None,

@@ -14,8 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cloud_api.clock import Clock
 from cloud_api.db import unit_of_work
-from cloud_api.models.ledger import (EXPIRED, SYSTEM_SCOPE, LedgerAccount, Lot, LotConsumption,
-                                     Voucher, VoucherClosing)
+from cloud_api.models.ledger import (
+    EXPIRED,
+    SYSTEM_SCOPE,
+    LedgerAccount,
+    Lot,
+    LotConsumption,
+    Voucher,
+    VoucherClosing,
+)
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, post
 from cloud_api.services.ledger.lots import open_lots, record_consumption
@@ -77,7 +84,7 @@ def _accounts_with_expired_lots(session: Session, today: date) -> list[tuple[int
         select(LedgerAccount.id, LedgerAccount.point_id, LedgerAccount.holder_id)
         .join(Lot, Lot.account_id == LedgerAccount.id)
         .where(Lot.expires_on < today, Lot.amount > used).distinct()).all()
-    return [(a, p, h) for a, p, h in rows]
+    return [(a, p, h) for a, p, h in rows if h is not None]
 
 
 def _expired_open_vouchers(session: Session, today: date) -> list[int]:

@@ -12,8 +12,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cloud_api.messages import message
-from cloud_api.models.ledger import (ESCROW, HOLDER, IdempotencyRecord, JournalEntry, JournalTxn,
-                                     LedgerAccount, Lot, LotConsumption, Voucher, VoucherClosing)
+from cloud_api.models.ledger import (
+    ESCROW,
+    HOLDER,
+    IdempotencyRecord,
+    JournalEntry,
+    JournalTxn,
+    LedgerAccount,
+    Lot,
+    LotConsumption,
+    Voucher,
+    VoucherClosing,
+)
 from cloud_api.services.ledger.txn_numbers import is_well_formed
 
 

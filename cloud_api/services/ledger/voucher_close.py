@@ -14,8 +14,15 @@ from sqlalchemy.orm import Session
 
 from cloud_api.clock import Clock
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import (ESCROW, EXPIRED, SETTLEMENT, SYSTEM_SCOPE, JournalTxn,
-                                     Voucher, VoucherClosing)
+from cloud_api.models.ledger import (
+    ESCROW,
+    EXPIRED,
+    SETTLEMENT,
+    SYSTEM_SCOPE,
+    JournalTxn,
+    Voucher,
+    VoucherClosing,
+)
 from cloud_api.services.ledger.accounts import system_account
 from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
 from cloud_api.services.ledger.refs import TerminalLike, business_date, to_jst

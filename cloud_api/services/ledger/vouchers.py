@@ -22,8 +22,13 @@ from cloud_api.models.ledger import ESCROW, JournalTxn, Voucher, VoucherClosing
 from cloud_api.services.ledger.accounts import system_account
 from cloud_api.services.ledger.debit import debit_holder
 from cloud_api.services.ledger.journal import TxnHeader
-from cloud_api.services.ledger.refs import (PointLike, TerminalLike, business_date, to_jst,
-                                            valid_through)
+from cloud_api.services.ledger.refs import (
+    PointLike,
+    TerminalLike,
+    business_date,
+    to_jst,
+    valid_through,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +77,11 @@ def issue_voucher(session: Session, *, clock: Clock, terminal: TerminalLike, poi
                        municipality_code=terminal.municipality_code)
     done = debit_holder(session, header, escrow)
     expires_on = valid_through(business_date(now), validity_days)
-    values = dict(issue_txn_id=done.posted.txn_id, point_id=point.point_id, point_name=point.name,
-                  holder_id=holder_id, amount=amount, balance_after=done.usable_after,
-                  validity_days=validity_days, issued_at=now, expires_on=expires_on,
-                  issue_terminal_id=terminal.terminal_id, issue_place=terminal.place)
+    values = {"issue_txn_id": done.posted.txn_id, "point_id": point.point_id,
+              "point_name": point.name, "holder_id": holder_id, "amount": amount,
+              "balance_after": done.usable_after, "validity_days": validity_days,
+              "issued_at": now, "expires_on": expires_on,
+              "issue_terminal_id": terminal.terminal_id, "issue_place": terminal.place}
     number = _insert_with_fresh_number(session, values)
     log.info("voucher issued by %s (%s): %d pt", terminal.terminal_id, done.posted.txn_no, amount)
     return IssuedVoucher(number, done.posted.txn_no, point.name, amount, now, expires_on,

@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+import cloud_api.models.ledger  # noqa: F401  (registers the ledger tables)
 from cloud_api.clock import JST, FixedClock
 from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
-import cloud_api.models.ledger  # noqa: F401  (registers the ledger tables)
 
 
 @dataclass(frozen=True)

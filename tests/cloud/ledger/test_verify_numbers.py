@@ -10,8 +10,14 @@ from sqlalchemy import insert, select, text
 
 from cloud_api.commands import ledger_cmds
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import (JournalEntry, JournalTxn, LedgerAccount, Lot, LotConsumption,
-                                     TxnCounter)
+from cloud_api.models.ledger import (
+    JournalEntry,
+    JournalTxn,
+    LedgerAccount,
+    Lot,
+    LotConsumption,
+    TxnCounter,
+)
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.ledger.spend import spend
 from cloud_api.services.ledger.txn_numbers import is_well_formed, next_txn_no

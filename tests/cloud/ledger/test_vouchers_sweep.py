@@ -94,12 +94,12 @@ def test_voucher_of_point_not_usable_at_redeeming_terminal(ledger_db, clock, poi
     assert e.value.code == "point_not_usable_here"
 
 
-@pytest.mark.parametrize("days", [0, 31, True, "3"])
-def test_voucher_validity_out_of_range(ledger_db, clock, point, terminal, days):
+def test_voucher_validity_out_of_range(ledger_db, clock, point, terminal):
     _grant(ledger_db, clock, point)
-    with pytest.raises(ApiError) as e:
-        _issue(ledger_db, clock, terminal, point, days=days)
-    assert e.value.code == "voucher_validity_invalid"
+    for days in (0, 31, True, "3"):
+        with pytest.raises(ApiError) as e:
+            _issue(ledger_db, clock, terminal, point, days=days)
+        assert e.value.code == "voucher_validity_invalid"
     assert _ledger_rows(ledger_db) == (1, 2)
 
 

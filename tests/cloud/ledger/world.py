@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -26,9 +27,9 @@ LEDGER_TABLES = (L.JournalTxn, L.JournalEntry, L.Lot, L.LotConsumption, L.Vouche
 
 @dataclass
 class World:
-    factory: object
-    sessions: object
-    clock: object
+    factory: Any
+    sessions: Any
+    clock: Any
     point_id: int
     event_id: int
     old_event_id: int
@@ -44,7 +45,7 @@ class World:
 
     def ledger_counts(self) -> tuple[int, ...]:
         with unit_of_work(self.sessions) as s:
-            return tuple(s.scalar(select(func.count()).select_from(t)) for t in LEDGER_TABLES)
+            return tuple(s.scalar(select(func.count()).select_from(t)) or 0 for t in LEDGER_TABLES)
 
 
 def build(factory, sessions, clock) -> World:  # type: ignore[no-untyped-def]

@@ -1,0 +1,98 @@
+"""GIVEN one holder's balance and a real HTTP server on loopback WHEN 40 threads spend points and
+issue vouchers against it at once (some retrying with the same Idempotency-Key) THEN no balance
+goes negative, every acknowledged operation is in the ledger exactly once, the balance equals
+the grant minus what was acknowledged, and verify-ledger is clean (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from cloud_api.db import unit_of_work
+from cloud_api.models.ledger import JournalTxn
+from cloud_api.services.ledger.balances import balances_for
+from cloud_api.services.ledger.verify import verify
+from cloud_api.services.points import get_point
+from tests.cloud.conftest import SignedClient
+from tests.cloud.ledger.world import CHAMBER, MUSEUM
+
+THREADS = 40
+GRANTED = 1000
+
+
+@pytest.fixture
+def server_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def _operation(i: int, world) -> tuple[str, str, dict]:  # type: ignore[no-untyped-def]
+    point = f"{world.point_id:08d}"
+    if i % 3 == 2:
+        return CHAMBER, "/api/v1/vouchers", {"card_token": world.token(CHAMBER),
+                                             "point_id": point, "amount": 13, "validity_days": 5}
+    return MUSEUM, "/api/v1/spend", {"card_token": world.token(MUSEUM), "point_id": point,
+                                     "amount": 7 + i % 5}
+
+
+def _send(url: str, signer: SignedClient, path: str, body: bytes, key: str) -> requests.Response:
+    headers = signer.headers("POST", path, body, **{"Idempotency-Key": key})
+    return requests.post(url + path, data=body, headers=headers, timeout=60)
+
+
+def test_concurrent_spends_and_vouchers_never_overdraw(world, grant_via_api, factory, clock,
+                                                       server_url, app):
+    grant_via_api(GRANTED)
+    signers = {t: SignedClient(None, factory.keys[t], clock) for t in (MUSEUM, CHAMBER)}
+    jobs = []
+    for i in range(THREADS * 4):
+        terminal, path, payload = _operation(i, world)
+        jobs.append((signers[terminal], path, json.dumps(payload).encode(),
+                     f"conc-{i:04d}-{secrets.token_hex(4)}"))
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> list[tuple[int, dict, int]]:
+        barrier.wait()
+        out = []
+        for signer, path, body, key in jobs[n::THREADS]:
+            first = _send(server_url, signer, path, body, key)
+            retry = _send(server_url, signer, path, body, key)   # a retry after a "lost" answer
+            assert retry.status_code == first.status_code or first.status_code != 201
+            if first.status_code == 201:
+                assert retry.json() == first.json()
+                assert retry.headers.get("Idempotent-Replayed") == "true"
+            else:
+                assert first.json()["code"] == "insufficient_balance", first.text
+            out.append((first.status_code, first.json(), json.loads(body)["amount"]))
+        return out
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = [r for rs in pool.map(worker, range(THREADS)) for r in rs]
+    acked = [(body, amount) for status, body, amount in results if status == 201]
+    assert acked and len(acked) < len(results)             # the balance did run out
+    spent = sum(amount for _, amount in acked)
+    sessions = app.extensions["mykey"].sessions
+    with unit_of_work(sessions) as s:
+        txns = set(s.execute(select(JournalTxn.scope, JournalTxn.txn_no)))
+        for body, _ in acked:
+            scope = body.get("terminal_id") or CHAMBER
+            assert (scope, body["txn_no"]) in txns
+        assert len(txns) == len(acked) + 1                   # + the grant; nothing twice
+        balance = balances_for(s, world.holder_id, [get_point(s, world.point_id)],
+                               clock.today())[0].balance
+        assert balance == GRANTED - spent >= 0
+        assert verify(s) == []

@@ -28,12 +28,24 @@ def to_jis_forms(text: str) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """One paragraph; `size` multiplies width and height (1..4); wrapped to the paper."""
+    """One paragraph; `size` multiplies width and height (1..4); wrapped to the paper.
+
+    With `shrink`, a paragraph that would wrap at `size` is printed at the largest smaller
+    size that keeps it on one line (big voucher numbers on narrow paper).
+    """
 
     text: str
     size: int = 1
     bold: bool = False
     align: Align = "left"
+    shrink: bool = False
+
+    def size_for(self, columns: int) -> int:
+        """The size to print at on paper `columns` half-width characters wide."""
+        if not self.shrink:
+            return self.size
+        width = display_width(self.text)
+        return next((s for s in range(self.size, 1, -1) if width * s <= columns), 1)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", to_jis_forms(self.text))

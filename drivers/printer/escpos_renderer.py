@@ -92,9 +92,10 @@ class EscPosRenderer:
         return self._cut()
 
     def _text(self, block: Text) -> bytes:
-        columns = max(1, self.profile.width_chars // block.size)
+        size = block.size_for(self.profile.width_chars)
+        columns = max(1, self.profile.width_chars // size)
         body = b"".join(encode_cp932(line) + cmd.LF for line in wrap(block.text, columns))
-        return (cmd.align(block.align) + cmd.size(block.size, block.size) + cmd.bold(block.bold)
+        return (cmd.align(block.align) + cmd.size(size, size) + cmd.bold(block.bold)
                 + cmd.KANJI_ON + body + cmd.KANJI_OFF + cmd.size(1, 1) + cmd.bold(False))
 
     def _cut(self) -> bytes:

@@ -111,7 +111,7 @@ def _head(doc: Document, point_name: str) -> None:
 
 
 def _item(doc: Document, label: str, value: str, big: bool = False) -> None:
-    doc.add(Text(label), Text(value, size=2 if big else 1, bold=big, align="right"))
+    doc.add(Text(label), Text(value, size=2 if big else 1, bold=big, align="right", shrink=big))
 
 
 def _tail(doc: Document, txn_no: str | None, when: datetime, time_key: str) -> Document:
@@ -174,9 +174,10 @@ def voucher(v: VoucherTicket) -> Document:
     doc.add(Text(msg("voucher_title"), align="center"),
             Text(v.point_name, size=2, bold=True, align="center"), Rule(),
             Text(msg("voucher_no_caption"), align="center"),
-            Text(v.voucher_no, size=2, bold=True, align="center"), QR(v.voucher_no),
+            Text(v.voucher_no, size=3, bold=True, align="center", shrink=True),
+            QR(v.voucher_no),
             Text(msg("voucher_points", points=f"{v.points:,}"), size=3, bold=True,
-                 align="center"), Rule(),
+                 align="center", shrink=True), Rule(),
             Text(msg("issued_at", when=format_datetime(v.issued_at))),
             Text(msg("voucher_validity", until=format_date(v.expires_on), days=v.validity_days)))
     if v.issue_place:

@@ -118,8 +118,9 @@ class ImageRenderer:
         return img
 
     def _text(self, block: Text) -> Image.Image:
-        columns = max(1, self.profile.width_chars // block.size)
-        lines = [self._line(t, block.size, block.bold) for t in wrap(block.text, columns)]
+        size = block.size_for(self.profile.width_chars)
+        columns = max(1, self.profile.width_chars // size)
+        lines = [self._line(t, size, block.bold) for t in wrap(block.text, columns)]
         strip = self._blank(sum(line.height for line in lines))
         top = 0
         for line in lines:

@@ -48,7 +48,7 @@ def test_redeem_receipt_has_number_points_place_time() -> None:
 def test_voucher_has_big_number_qr_and_two_stamp_boxes() -> None:
     doc = voucher(ticket())
     number = next(b for b in doc.blocks if isinstance(b, Text) and b.text == "987654321012")
-    assert number.size >= 2 and number.bold
+    assert number.size == 3 and number.bold and number.shrink
     assert QR("987654321012") in doc.blocks
     assert Stamps(("発行認印", "利用店舗印")) in doc.blocks
     assert isinstance(doc.blocks[-1], Cut)
@@ -88,6 +88,15 @@ def test_character_outside_shift_jis_is_refused_for_kanji_printers(kanji) -> Non
     doc = receipt_point_use(replace(point_use(), point_name="𠮷野町ポイント"))
     with pytest.raises(PrintDataError, match="𠮷"):
         EscPosRenderer(kanji).render(doc)
+
+
+@pytest.mark.parametrize(("columns", "size"), [(48, 3), (32, 2), (20, 1)])
+def test_big_voucher_figures_shrink_to_stay_on_one_line(columns: int, size: int) -> None:
+    """GIVEN narrower paper WHEN the voucher's big number is laid out THEN it never wraps."""
+    number = next(b for b in voucher(ticket()).blocks
+                  if isinstance(b, Text) and b.text == "987654321012")
+    assert number.size_for(columns) == size
+    assert Text("987654321012", size=3).size_for(20) == 3  # no shrink unless asked
 
 
 def test_wrap_counts_full_width_as_two_columns() -> None:

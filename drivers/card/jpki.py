@@ -56,8 +56,8 @@ class AuthCertificate:
 
     @classmethod
     def from_der(cls, der: bytes) -> AuthCertificate:
-        """Parse a trimmed DER certificate."""
-        cert = x509.load_der_x509_certificate(der)
+        """Parse a trimmed DER certificate; CardProtocolError when it is not one."""
+        cert = _load_cert(der)
         return cls(der, cert.serial_number, cert.not_valid_after_utc)
 
 
@@ -113,7 +113,7 @@ class MyNumberCard:
         if not self._session.select_ef(EF_SIGN_CERT):
             return None
         der = self._session.read_object(tag=TAG_SEQUENCE)
-        return None if der is None else x509.load_der_x509_certificate(der).serial_number
+        return None if der is None else _load_cert(der).serial_number
 
     def read_basic_info(self, *, pin: str | None = None,
                         collation_b: str | None = None) -> BasicInfo:
@@ -145,6 +145,13 @@ class MyNumberCard:
             return True
         flags = self._session.read(0, 3)
         return bool(flags) and flags[0] == 0x8F
+
+
+def _load_cert(der: bytes) -> x509.Certificate:
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError as exc:
+        raise CardProtocolError(apdu.SW_OK, f"certificate not parseable: {exc}") from exc
 
 
 def _check(pattern: re.Pattern[str], value: str, message_key: str) -> None:

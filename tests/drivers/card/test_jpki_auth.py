@@ -213,3 +213,21 @@ def test_given_verified_pin_when_card_powered_down_then_verification_is_gone(
         conn.transmit(bytes.fromhex("00A4040C0AD392F000260100000001"))
         conn.transmit(bytes.fromhex("00A4020C020018"))
         assert conn.transmit(bytes.fromhex("00200080"))[1] == 0x63C3
+
+
+
+def test_given_sequence_that_is_no_certificate_when_reading_then_protocol_error() -> None:
+    from drivers.card import CardProtocolError
+
+    from .test_apdu import Script
+    label = b"JPKIAPICCTOKEN2".ljust(32, b" ")
+    script = Script([(b"", 0x9000), (b"", 0x9000), (label, 0x9000), (b"", 0x9000),
+                     (bytes.fromhex("3003020105") + b"\xff" * 20, 0x6282)])
+
+    class Conn:
+        atr = b""
+        transmit = staticmethod(script)
+
+    with pytest.raises(CardProtocolError) as err:
+        MyNumberCard(Conn()).read_auth_certificate()  # type: ignore[arg-type]
+    assert "カードとの通信に失敗しました" in err.value.message and len(script.sent) == 5

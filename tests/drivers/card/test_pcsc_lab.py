@@ -3,6 +3,8 @@ WHEN the pyscard backend is used THEN it reads, verifies, signs and sees insert/
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 
 from drivers.card.lab import PcscLab, unavailable_reason
 
-from .card_data import ADULT_SERIAL, COLLATION_B, PIN
+from .card_data import ADULT_SERIAL, COLLATION_B, PIN, CardFactory
 
 pytestmark = [pytest.mark.pcsc,
               pytest.mark.skipif(unavailable_reason() is not None,
@@ -117,3 +119,47 @@ def test_given_card_info_over_pcsc_when_pin_wrong_thrice_then_blocked_survives_r
     assert child("wait_for", status="card_present", timeout_s=WAIT_S)["status"] == "card_present"
     code, data = card_info(PIN)
     assert (code, data["error"]) == (8, "pin_blocked")
+
+
+def test_given_two_labs_at_once_when_read_then_each_sees_only_its_own_card(
+        make_card: CardFactory, child: Child, lab: PcscLab) -> None:
+    """Isolation: a second pcscd with the same vpcd port runs beside the first one."""
+    minor = make_card("minor")
+    lab.insert(make_card())
+    with PcscLab() as other:
+        other.insert(minor)
+        other_child = Child(other)
+        try:
+            assert other_child("wait_for", status="card_present",
+                               timeout_s=WAIT_S)["status"] == "card_present"
+            assert child("wait_for", status="card_present",
+                         timeout_s=WAIT_S)["status"] == "card_present"
+            assert child("read")["serial"] == ADULT_SERIAL
+            assert other_child("read")["serial"] != ADULT_SERIAL
+        finally:
+            other_child.close()
+
+
+def test_given_serve_cli_when_interrupted_then_socket_works_until_ctrl_c(
+        card_file: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.card.virtual_cli", "serve",
+                             str(card_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("export PCSCLITE_CSOCK_NAME=")
+        csock = line.split("=", 1)[1]
+        env = {**os.environ, "PCSCLITE_CSOCK_NAME": csock}
+        client = subprocess.Popen([sys.executable, "-m", "tests.drivers.card.pcsc_client"],
+                                  cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        out, _ = client.communicate(json.dumps({"op": "wait_for", "status": "card_present",
+                                                "timeout_s": WAIT_S}) + "\n"
+                                    + json.dumps({"op": "read"}) + "\n", timeout=60)
+        assert json.loads(out.splitlines()[1])["serial"] == ADULT_SERIAL
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert proc.stdout is not None
+        proc.stdout.close()
+    assert not Path(csock).exists()

@@ -104,3 +104,14 @@ def test_given_malformed_card_file_when_inserted_then_japanese_error(tmp_path: P
     with pytest.raises(InvalidInput) as err:
         VirtualReader(bad)
     assert "仮想カードファイルを読み込めません" in err.value.message
+
+
+def test_given_pyscard_missing_when_pcsc_used_then_no_service_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from drivers.card import ReaderUnavailable, pcsc
+    monkeypatch.setattr(pcsc, "scard", None)
+    reader = pcsc.PcscReader()
+    assert reader.status() is ReaderStatus.NO_SERVICE
+    assert reader.wait_for_change(0) is ReaderStatus.NO_SERVICE
+    with pytest.raises(ReaderUnavailable) as err:
+        reader.connect()
+    assert "サービスが利用できません" in err.value.message

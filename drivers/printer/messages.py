@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
                   "例: escpos-net:127.0.0.1:9100、usb:04b8:0202、serial:/dev/ttyUSB0、file:出力先",
     "unknown_kind": "プリンターの接続方式「{kind}」には対応していません。",
     "usb_unavailable": "USBプリンターを使うためのライブラリ（pyusb）がインストールされていません。",
+    "usb_no_backend": "USBプリンターを使うためのドライバー（libusb-1.0）が見つかりません。",
     "usb_not_found": "USBプリンター（{vid}:{pid}）が見つかりません。接続を確認してください。",
     "serial_unavailable": "シリアルプリンターを使うためのライブラリ（pyserial）がありません。",
     "win32_unavailable": "Windowsのプリンター（{name}）はWindowsでのみ使用できます。",

@@ -38,7 +38,10 @@ class UsbTransport(Transport):
 
     def open(self) -> None:
         usb = _pyusb()
-        dev = usb.core.find(idVendor=self.vid, idProduct=self.pid)
+        try:
+            dev = usb.core.find(idVendor=self.vid, idProduct=self.pid)
+        except usb.core.NoBackendError as exc:
+            raise PrinterUnavailableError(msg("usb_no_backend")) from exc
         if dev is None:
             raise PrinterConnectionError(msg("usb_not_found", vid=f"{self.vid:04x}",
                                              pid=f"{self.pid:04x}"))

@@ -10,7 +10,13 @@ import tty
 
 import pytest
 
-from drivers.printer import Printer, PrinterConfigError, PrinterUnavailableError, receipt_merge
+from drivers.printer import (
+    Printer,
+    PrinterConfigError,
+    PrinterConnectionError,
+    PrinterUnavailableError,
+    receipt_merge,
+)
 from drivers.printer.transports import open_transport, parse_target
 from drivers.printer.transports.file import FileTransport
 from drivers.printer.transports.net import NetworkTransport
@@ -70,6 +76,14 @@ def test_usb_without_pyusb_is_unavailable_not_a_crash(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "usb.core", None)
     with pytest.raises(PrinterUnavailableError, match="pyusb"):
         open_transport("usb:04b8:0202")
+
+
+def test_usb_printer_that_is_not_plugged_in_is_reported_by_ids() -> None:
+    """GIVEN pyusb + libusb and no such device on the bus WHEN opened THEN a clear message."""
+    pytest.importorskip("usb.core")
+    with pytest.raises((PrinterConnectionError, PrinterUnavailableError),
+                       match="USBプリンター（ffff:fff0）が見つかりません|libusb"):
+        open_transport("usb:ffff:fff0")
 
 
 def _answer_status(master: int) -> bytes:

@@ -1,7 +1,7 @@
 """Fixtures for printer tests: profiles and a loopback printer emulator per test."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,9 +35,13 @@ def start_emulator(tmp_path: Path, profile: PrinterProfile) -> PrinterEmulator:
                            width_dots=profile.width_dots).start()
 
 
+EmulatorFactory = Callable[[PrinterProfile], PrinterEmulator]
+
+
 @pytest.fixture
-def emulator_for(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
-    """A factory: emulator_for(profile) → a started emulator as wide as that paper."""
+def emulator_for(tmp_path: Path) -> Iterator[EmulatorFactory]:
+    """A factory: emulator_for(profile) → a started emulator as wide as that paper; all are
+    stopped (threads joined, sockets closed) at teardown."""
     started: list[PrinterEmulator] = []
 
     def make(profile: PrinterProfile) -> PrinterEmulator:

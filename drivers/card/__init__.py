@@ -22,11 +22,29 @@ from drivers.card.errors import (
     WrongPin,
 )
 from drivers.card.jpki import AuthCertificate, MyNumberCard
+from drivers.card.monitor import CardMonitor
 from drivers.card.reader import CardConnection, CardReader, ReaderStatus, open_reader
 
 __all__ = [
-    "AuthCertificate", "BasicInfo", "CardBusy", "CardConnection", "CardError",
-    "CardProtocolError", "CardReader", "CardRemoved", "InvalidInput", "MyNumberCard", "NoCard",
-    "NoReader", "NotMyNumberCard", "PinBlocked", "ReaderStatus", "ReaderUnavailable", "WrongPin",
-    "collation_number_b", "japanese_era", "open_reader",
+    "AuthCertificate",
+    "BasicInfo",
+    "CardBusy",
+    "CardConnection",
+    "CardError",
+    "CardMonitor",
+    "CardProtocolError",
+    "CardReader",
+    "CardRemoved",
+    "InvalidInput",
+    "MyNumberCard",
+    "NoCard",
+    "NoReader",
+    "NotMyNumberCard",
+    "PinBlocked",
+    "ReaderStatus",
+    "ReaderUnavailable",
+    "WrongPin",
+    "collation_number_b",
+    "japanese_era",
+    "open_reader",
 ]

@@ -111,6 +111,8 @@ class PcscReader:
             reader = self._resolve(ctx)
         except NoReader:
             rc, _ = scard.SCardGetStatusChange(ctx, timeout_ms, [(PNP, 0)])
+            if rc not in (scard.SCARD_S_SUCCESS, scard.SCARD_E_TIMEOUT):
+                threading.Event().wait(timeout_ms / 1000)  # no hot-plug events: idle instead
             return self.status()
         rc, now = scard.SCardGetStatusChange(ctx, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
         if rc != scard.SCARD_S_SUCCESS:

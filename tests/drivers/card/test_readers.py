@@ -115,3 +115,23 @@ def test_given_pyscard_missing_when_pcsc_used_then_no_service_not_a_crash(monkey
     with pytest.raises(ReaderUnavailable) as err:
         reader.connect()
     assert "サービスが利用できません" in err.value.message
+
+
+def test_given_monitor_when_card_inserted_and_removed_then_callback_gets_each_state(
+        card_file: Path) -> None:
+    from queue import Queue
+
+    from drivers.card import CardMonitor
+    reader = VirtualReader()
+    seen: Queue[ReaderStatus] = Queue()
+    monitor = CardMonitor(reader, seen.put)
+    monitor.start()
+    try:
+        assert seen.get(timeout=5) is ReaderStatus.NO_CARD
+        reader.insert(card_file)
+        assert seen.get(timeout=5) is ReaderStatus.CARD_PRESENT
+        reader.remove()
+        assert seen.get(timeout=5) is ReaderStatus.NO_CARD
+    finally:
+        monitor.stop()
+    assert seen.empty()

@@ -107,7 +107,7 @@ def _library_barcode(symbology: str, data: str, writer: object | None = None) ->
 
 def modules(symbology: str, data: str) -> str:
     """The bar pattern as a string of '1' (bar) and '0' (space) modules, no quiet zone."""
-    pattern = _library_barcode(symbology, data).build()[0]
+    pattern: str = _library_barcode(symbology, data).build()[0]
     return pattern.replace("G", "1")
 
 
@@ -155,7 +155,8 @@ def _qr(data: str, error: str, box_px: int, border: int) -> qrcode.QRCode:
 def qr_png(data: str, *, box_px: int = 6, border: int = 4, error: str = "M") -> Image.Image:
     """A 1-bit QR code image, `box_px` pixels per module, `border` modules of quiet zone."""
     img = _qr(data, error, box_px, border).make_image(fill_color="black", back_color="white")
-    return img.get_image().convert("1")
+    mono: Image.Image = img.get_image().convert("1")
+    return mono
 
 
 def qr_svg(data: str, *, error: str = "M") -> bytes:

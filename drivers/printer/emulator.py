@@ -57,7 +57,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _recv(self) -> bytes:
         try:
-            return self.request.recv(65536)
+            return bytes(self.request.recv(65536))
         except OSError:
             return b""
 

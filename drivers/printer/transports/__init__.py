@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from drivers.printer.errors import PrinterConfigError
 from drivers.printer.messages import msg
@@ -47,7 +48,7 @@ def _serial(target: str, rest: str) -> Transport:
     return SerialTransport(device, int(baud) if baud else 38400)
 
 
-_KINDS = {
+_KINDS: dict[str, Callable[[str, str], Transport]] = {
     "escpos-net": _net,
     "usb": _usb,
     "serial": _serial,

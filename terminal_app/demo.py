@@ -52,10 +52,11 @@ HOLDERS = (
 )
 # The seed's 様式II examples (the cloud's `demo-data` creates these terminals).
 TERMINALS = (
-    DemoTerminal("00052459", "e912kfja", "高津図書館1台目 (ア) サービスID・川崎市立図書館"),
-    DemoTerminal("00052559", "gja8zo9a", "川崎市藤子・F・不二雄ミュージアム (イ) ポイント利用"),
+    DemoTerminal("00052459", "e912kfja", "高津図書館1台目 (ア) サービスID・川崎市立図書館（バーコード表示）"),
+    DemoTerminal("00052489", "oeka92kgj", "〇〇果実店 (ア)+(イ) ブレーメン商店街・ポイント利用・合算"),
+    DemoTerminal("00052559", "gja8zo9a", "川崎市藤子・F・不二雄ミュージアム (イ) ポイント利用・集計"),
     DemoTerminal("00053059", "rnva8883", "XX商工会1台目 (ウ) ポイント券発行・消込"),
-    DemoTerminal("00053062", "ag8ake2", "XX市1台目 (エ) 行政ポイント付与"),
+    DemoTerminal("00020005", "awa0dori26", "徳島市立図書館 (ア)+(イ) 阿波踊りイベントポイント"),
 )
 
 

@@ -72,5 +72,11 @@ class MergeScreen(PointFlowScreen):
             self.shopping.setText(text)
             self.on_read_shopping()
 
+    def done(self, result: Any) -> None:
+        super().done(result)
+        path = getattr(result, "saved_path", None)
+        self.done_label.setText(tr(self.done_key) + ("\n" + tr("s39.file", path=path) if path
+                                                     else ""))
+
     def execute(self, balance: Any, amount: int, extra: int | None, key: str | None) -> Any:
         return self.ctx.services.points.merge(self.card, balance.point_id, amount, key=key)

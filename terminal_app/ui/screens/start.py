@@ -32,4 +32,13 @@ class StartScreen(Screen):
 
     def _loaded(self, info: Any) -> None:
         self.ctx.terminal = info
-        self.ctx.navigate("menu")
+        menu = self.ctx.navigate("menu")
+        recheck = self.ctx.services.recheck
+        self.ctx.jobs.run("net", recheck.resume_pending, lambda done: self._resumed(menu, done),
+                          lambda exc: log.warning("pending requests not re-sent: %s", exc))
+
+    @staticmethod
+    def _resumed(menu: Any, done: list[Any]) -> None:
+        """Requests an earlier run left unanswered were re-sent with their keys."""
+        if done:
+            menu.status.info(tr("start.resumed", count=len(done)))

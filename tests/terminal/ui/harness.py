@@ -147,7 +147,7 @@ def closed_port_url() -> str:
 LIBRARY = ("00052459", "e912kfja")       # (ア) 川崎市立図書館
 MUSEUM = ("00052559", "gja8zo9a")        # (イ) point use
 CHAMBER = ("00053059", "rnva8883")       # (ウ) voucher issue
-FRUIT = ("00052489", "fruit123")         # (ア) + point use, ブレーメン商店街 (shopping street)
+FRUIT = ("00052489", "oeka92kgj")         # (ア) + point use, ブレーメン商店街 (shopping street)
 
 CONTACT = dict(place="高津図書館", name="高津図書館1台目", person="川崎 一郎",
                postal_first="213", postal_second="0001", address="神奈川県川崎市高津区溝口1-1",

@@ -102,3 +102,43 @@ def test_lost_answer_after_use_is_rechecked_with_the_same_key(
     assert screen.result.balance_after == 1230             # deducted once, not twice
     again = window.ctx.services.cards.read()
     assert again.balances[0].balance == 1230
+
+
+def test_card_removed_during_the_read_then_read_again(make_window: Any, cloud: Any,
+                                                      qtbot: Any) -> None:
+    card_file = cloud.world.card("MY123456").path
+    reader = VirtualReader(card_file, delay_ms=15)
+    window, screen = open_spend(make_window, cloud, qtbot, reader=reader)
+    qtbot.mouseClick(screen.read_button, CLICK)
+    assert screen.status.is_working and not screen.read_button.isEnabled()
+    qtbot.waitUntil(lambda: reader.card is not None and reader.card.apdu_count > 0,
+                    timeout=15000)
+    reader.remove()                                         # pulled out mid-read
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert screen.card is None and "カード" in screen.status.text
+    assert screen.status.retry_button.isVisible() and screen.read_button.isEnabled()
+    reader.insert(card_file)
+    qtbot.mouseClick(screen.status.retry_button, CLICK)
+    qtbot.waitUntil(lambda: screen.card is not None, timeout=15000)
+    assert screen.table.rowCount() >= 1
+
+
+def test_printer_out_of_paper_then_refilled(make_window: Any, cloud: Any, qtbot: Any,
+                                            emulator: PrinterEmulator) -> None:
+    reader = VirtualReader(cloud.world.card("MY123456").path)
+    window, screen = open_spend(make_window, cloud, qtbot, reader=reader,
+                                printer_spec=emulator.target)
+    read_card(window, screen, qtbot)
+    qtbot.keyClicks(screen.amount, "100")
+    qtbot.mouseClick(screen.confirm_button, CLICK)
+    qtbot.mouseClick(screen.action_button, CLICK)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == 2, timeout=15000)
+    emulator.set_paper_out(True)
+    qtbot.mouseClick(screen.print_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert "用紙がありません" in screen.status.text
+    assert screen.status.retry_button.isVisible()
+    emulator.set_paper_out(False)                           # the clerk refills the roll
+    qtbot.mouseClick(screen.status.retry_button, CLICK)
+    qtbot.waitUntil(lambda: screen.status.text == "印字しました。", timeout=15000)
+    assert "100ポイント" in emulator.wait_for_papers(1)[0].text

@@ -107,7 +107,9 @@ def _ask(prompt: str) -> str:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     print(prompt, end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip()
+    answer = sys.stdin.readline().strip()
+    print(file=sys.stderr)  # the typed line is not echoed: end the prompt line ourselves
+    return answer
 
 
 def _fail(args: argparse.Namespace, result: dict[str, Any], exc: CardError) -> int:

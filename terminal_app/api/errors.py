@@ -4,6 +4,7 @@ CloudUnreachable. All are user-facing: their text is the cloud's Japanese `detai
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,9 @@ def error_from_response(status: int, body: bytes) -> CloudError:
         return CloudError("bad_response", message("cloud_bad_response", status=status), status)
     detail = str(data.get("detail") or data.get("title") or data["code"])
     if status == 426 or data["code"] == "version_too_old":
-        return VersionTooOld(str(data.get("min_version") or ""), detail)
+        found = re.search(r"[0-9]+(?:\.[0-9]+)+", detail)   # older clouds: only in the text
+        return VersionTooOld(str(data.get("min_version") or (found.group(0) if found else "")),
+                             detail)
     problems = tuple(FieldProblem(str(e.get("field", "")), str(e.get("code", "")),
                                   str(e.get("message", ""))) for e in data.get("errors") or ()
                      if isinstance(e, dict))

@@ -90,3 +90,36 @@ def test_unregistered_card_and_no_card_are_japanese_errors(world: World) -> None
     with pytest.raises(CloudError) as cloud_info:
         services.cards.read()
     assert cloud_info.value.code == "card_not_registered"
+
+
+def test_meta_and_health_need_no_registration(world: World) -> None:
+    client = world.services().session.public_client()
+    assert client.health() == {"status": "ok"}
+    assert client.meta()["api_version"] == "1"
+
+
+def test_other_hardware_is_refused(world: World) -> None:
+    from terminal_app.services.container import build_services
+
+    services = world.services()
+    services.registration.register("00052459", "e912kfja", CONTACT)
+    moved = build_services(services.config, transport=world.transport,
+                           keyring_backend=world.keyring, fingerprint=lambda: "0f" * 32)
+    with pytest.raises(CloudError) as info:
+        moved.registration.terminal_info()
+    assert (info.value.status, info.value.code) == (401, "auth_wrong_fingerprint")
+    assert "端末" in str(info.value)
+
+
+def test_too_old_software_gets_version_too_old(world: World) -> None:
+    from dataclasses import replace
+
+    from terminal_app.api.errors import VersionTooOld
+
+    services = world.services()
+    services.registration.register("00052459", "e912kfja", CONTACT)
+    cloud = world.app.extensions["mykey"]
+    cloud.settings = replace(cloud.settings, min_terminal_version="9.0.0")
+    with pytest.raises(VersionTooOld) as info:
+        services.registration.terminal_info(refresh=True)
+    assert info.value.min_version == "9.0.0" and "9.0.0" in str(info.value)

@@ -116,3 +116,17 @@ def test_dataclass_results_are_immutable() -> None:
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         Balance("00000001", "municipal", "川崎市ポイント", 1730).balance = 0  # type: ignore[misc]
+
+
+def test_cli_card_info_delegates_to_the_card_tool(ca: JpkiCA, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from terminal_app import cli
+
+    path = card_file(ca, tmp_path)
+    code = cli.main(["card-info", "--reader", f"virtual:{path}", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["ok"] is True
+    expected = x509.load_pem_x509_certificate(load_card(path).auth["cert_pem"].encode())  # type: ignore[index]
+    assert str(expected.serial_number) in json.dumps(out)

@@ -12,8 +12,13 @@ import pytest
 
 from terminal_app.api.transport import HttpResponse
 from terminal_app.domain.errors import UserFacingError
-from terminal_app.domain.models import (IdBusiness, Receipt, ServiceIdLookup, VoucherIssue,
-                                        VoucherRedemption)
+from terminal_app.domain.models import (
+    IdBusiness,
+    Receipt,
+    ServiceIdLookup,
+    VoucherIssue,
+    VoucherRedemption,
+)
 from terminal_app.outbox import Outbox, OutboxStore
 from terminal_app.services.points import write_atomically
 from terminal_app.services.postal import PostalService

@@ -137,7 +137,7 @@ JA: dict[str, str] = {
     "import_bad_rows": "取り込みを中止しました。誤りのある行: {rows}",
     "import_row_error": "{row}行目: {problem}",
     "import_no_rows": "取り込む端末が1件もありません。",
-    "import_unknown_municipality": "全国地方公共団体コード {code} の自治体が登録されていません。",
+    "import_unknown_municipality": "全国地方公共団体コード {municipality_code} の自治体が登録されていません。",
     "import_missing_columns": "必要な列がありません: {columns}",
     "cert_link_bad_rows": "証明書の紐付けの取り込みを中止しました。誤りのある行: {rows}",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -21,7 +22,7 @@ def read_table(path: Path) -> Table:
         if path.suffix.lower() == ".xlsx":
             return _read_xlsx(path)
         return _read_csv(path.read_bytes())
-    except (OSError, ValueError, KeyError, csv.Error) as exc:
+    except (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile) as exc:
         raise ApiError("import_file_unreadable", 422) from exc
 
 

@@ -154,7 +154,7 @@ def check_against_db(session: Session, parsed: ParsedList, generate: bool) -> di
     """Municipality, ID businesses, duplicate IDs; returns business name -> id. Raises on errors."""
     code = parsed.municipality_code
     if not code or not is_municipality_code(code) or session.get(Municipality, code) is None:
-        raise ApiError("import_unknown_municipality", 422, code=code or "")
+        raise ApiError("import_unknown_municipality", 422, municipality_code=code or "")
     businesses = {b.name: b.id for b in session.scalars(
         select(IdBusiness).where(IdBusiness.municipality_code == code))}
     errors, seen = list(parsed.errors), set()
@@ -175,7 +175,7 @@ def _db_problem(session: Session, row: TerminalRow, code: str, businesses: dict[
         return f"ID付与事業者「{row.business_name}」が登録されていません。"
     if not row.terminal_id and not generate:
         return "端末IDと端末パスワードがありません（様式Iから作成するには --generate を指定します）。"
-    if row.terminal_id in seen:
+    if row.terminal_id and row.terminal_id in seen:
         return f"端末ID {row.terminal_id} がファイル内で重複しています。"
     seen.add(row.terminal_id)
     existing = session.get(Terminal, row.terminal_id) if row.terminal_id else None

@@ -1,0 +1,54 @@
+"""`mykey-cloud serve`: the cloud on a production WSGI server (gunicorn on Linux, waitress else)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+from cloud_api import create_app
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
+    parser.add_argument("--port", type=int, default=8080, help="待ち受けるポート（既定: 8080）")
+    parser.add_argument("--workers", type=int, default=2, help="ワーカープロセス数（既定: 2）")
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if sys.platform != "win32":
+        try:
+            return _gunicorn(args)
+        except ImportError:
+            log.info("gunicorn is not installed: using waitress")
+    return _waitress(args)
+
+
+def _gunicorn(args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def __init__(self, options: dict[str, Any]) -> None:
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app()
+
+    Server({"bind": f"{args.host}:{args.port}", "workers": args.workers,
+            "accesslog": "-", "timeout": 60, "graceful_timeout": 10}).run()
+    return 0
+
+
+def _waitress(args: argparse.Namespace) -> int:
+    import waitress
+
+    waitress.serve(create_app(), host=args.host, port=args.port, threads=max(4, args.workers * 4))
+    return 0

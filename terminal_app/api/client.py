@@ -58,6 +58,7 @@ class CloudClient:
         self.transport = transport
         self.signer = signer
         self.outbox = outbox
+        self.secret_outbox = outbox.in_memory() if outbox is not None else None
         self.timeout_s = timeout_s
         self.client_version = client_version
         self._clock = clock
@@ -164,13 +165,15 @@ class CloudClient:
         return self._parse(MykeyCandidate.from_json, data)
 
     def mykey_create(self, payload: Json, *, key: str) -> MykeyCreated:
-        return self._parse(MykeyCreated.from_json, self._mutate("POST", "/mykey", payload, key))
+        data = self._mutate("POST", "/mykey", payload, key, secret=True)  # holds a password
+        return self._parse(MykeyCreated.from_json, data)
 
     # -- plumbing ---------------------------------------------------------------------
     def replay(self, key: str) -> Json:
         """Re-send an outbox entry (再確認) and return its JSON result."""
-        assert self.outbox is not None
-        return self._result(self.outbox.replay(key, self.send_raw))
+        assert self.outbox is not None and self.secret_outbox is not None
+        box = self.secret_outbox if self.secret_outbox.store.get(key) else self.outbox
+        return self._result(box.replay(key, self.send_raw))
 
     def send_raw(self, method: str, path: str, body: bytes, key: str | None) -> HttpResponse:
         """Sign and send; return whatever HTTP answer came (raises CloudUnreachable)."""
@@ -192,13 +195,16 @@ class CloudClient:
         body = encode(payload) if payload is not None else b""
         return self._send_checked(method, API + path, body, key).json()
 
-    def _mutate(self, method: str, path: str, payload: Json, key: str) -> Any:
+    def _mutate(self, method: str, path: str, payload: Json, key: str, *,
+                secret: bool = False) -> Any:
+        """Send through the outbox; `secret` bodies (passwords) are kept in memory only."""
         if self.signer is None:
             raise CloudError("not_registered", message("not_registered"), 401)
         body = encode(payload)
-        if self.outbox is None:
+        box = self.secret_outbox if secret else self.outbox
+        if box is None:
             return self._result(self.send_raw(method, API + path, body, key))
-        return self._result(self.outbox.deliver(key, method, API + path, body, self.send_raw))
+        return self._result(box.deliver(key, method, API + path, body, self.send_raw))
 
     def _send_checked(self, method: str, path: str, body: bytes, key: str | None) -> HttpResponse:
         response = self.send_raw(method, path, body, key)

@@ -45,6 +45,11 @@ class Outbox:
         self.backoff_s = backoff_s
         self._sleep = sleep
 
+    def in_memory(self) -> Outbox:
+        """The same policy over a store that never touches the disk (bodies with secrets)."""
+        return Outbox(OutboxStore(None), retries=self.retries, backoff_s=self.backoff_s,
+                      sleep=self._sleep)
+
     def deliver(self, key: str, method: str, path: str, body: bytes, send: Send) -> HttpResponse:
         """Record then send; return the definitive response or raise OutcomeUnknown."""
         entry = self.store.add(key, method, path, body)

@@ -2,7 +2,8 @@
 
 States: pending (written, no definitive answer yet) -> done (2xx) or failed (a definitive refusal).
 The exact body bytes are kept so a retry is byte-identical (same body digest, same key): the cloud
-then answers with the first result. Thread-safe (one connection, one lock); WAL journal.
+then answers with the first result. Thread-safe (one connection, one lock); WAL journal. Requests whose body holds a secret (the
+MyPage password of a MyKey ID creation) use an in-memory store instead: never on disk.
 """
 from __future__ import annotations
 
@@ -53,11 +54,14 @@ class OutboxEntry:
 class OutboxStore:
     """CRUD over the outbox table."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
+        """`path` None: an in-memory store (lost at exit; for requests carrying secrets)."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
+                                   isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(SCHEMA)

@@ -28,6 +28,7 @@ from terminal_app.services.session import CloudSession
 
 log = logging.getLogger(__name__)
 
+FORGET_ANSWERED_AFTER_S = 90 * 24 * 3600   # answered requests are kept 90 days for 再確認
 PARSERS: list[tuple[re.Pattern[str], Callable[[Any], Any]]] = [
     (re.compile(r"/api/v1/spend$"), Receipt.from_json),
     (re.compile(r"/api/v1/vouchers$"), VoucherIssue.from_json),
@@ -47,15 +48,19 @@ class RecheckService:
 
     def recheck(self, key: str) -> Any:
         """Replay `key`; the typed result, a CloudError, or OutcomeUnknown again."""
+        client = self.session.client()
         entry = self.session.outbox.store.get(key)
+        if entry is None and client.secret_outbox is not None:
+            entry = client.secret_outbox.store.get(key)
         if entry is None:
             raise UserFacingError("outbox_unknown_key", key=key)
-        data = self.session.client().replay(key)
+        data = client.replay(key)
         return self._typed(entry.path, data)
 
     def resume_pending(self) -> list[Resumed]:
         """Re-send what an earlier run left pending (call once at start, in the background)."""
         client = self.session.client()
+        self.session.outbox.store.purge_finished(FORGET_ANSWERED_AFTER_S)
         results = self.session.outbox.resume_pending(client.send_raw)
         for item in results:
             log.info("resumed %s: %s", item.path,

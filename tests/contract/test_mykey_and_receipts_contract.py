@@ -105,3 +105,20 @@ def test_no_printer_configured(world: World) -> None:
     card = with_card(world, shop)
     with pytest.raises(UserFacingError, match="プリンターが設定されていません"):
         shop.receipts.print(shop.points.spend(card, "00000001", 1))
+
+
+def test_mypage_password_never_reaches_the_outbox_file(world: World) -> None:
+    import sqlite3
+
+    counter = registered(world, "00052559")
+    world.insert(world.new_card(None))
+    draft = counter.mykey_ids.generate(counter.mykey_ids.start("1234"))
+    counter.mykey_ids.create(draft, MykeyProfile("Secret777", "Secret777", "141305"))
+    from terminal_app.domain.contact import ContactForm
+    counter.registration.update_contact(ContactForm.from_contact(
+        counter.registration.terminal_info().contact))   # a persisted mutation, for contrast
+    path = counter.config.outbox_path
+    with sqlite3.connect(path) as db:
+        bodies = b"".join(row[0] for row in db.execute("SELECT body FROM outbox"))
+    assert "川崎太郎".encode() in bodies and b"Secret777" not in bodies
+    assert b"Secret777" not in b"".join(p.read_bytes() for p in path.parent.glob("outbox*"))

@@ -37,6 +37,8 @@ CHANNELID    0x{VPCD_PORT:04X}
 
 def unavailable_reason() -> str | None:
     """Why the lab cannot run here, or None when it can."""
+    if sys.platform != "linux":
+        return "Linux only (namespaces, vsmartcard-vpcd)"
     if os.geteuid() != 0:
         return "needs root (network/mount namespaces for an isolated pcscd)"
     for tool in ("pcscd", "unshare", "nsenter", "ip"):

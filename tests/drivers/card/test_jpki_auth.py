@@ -10,6 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from drivers.card import (
     CardRemoved,
@@ -54,8 +55,7 @@ def test_given_card_when_reading_auth_cert_then_minimum_apdus_and_exact_der(
         cert = MyNumberCard(rec).read_auth_certificate()
     assert cert.serial == 0x1A2B3C and cert.serial_hex == "1A2B3C"
     assert cert.not_after == expected.not_valid_after_utc
-    assert cert.der == expected.public_bytes(__import__("cryptography").hazmat.primitives
-                                             .serialization.Encoding.DER)
+    assert cert.der == expected.public_bytes(Encoding.DER)
     reads = math.ceil(len(cert.der) / 256)
     assert [c for c, _ in rec.log[:4]] == [
         "00A4040C0AD392F000260100000001", "00A4020C020006", "00B0000020", "00A4020C02000A"]

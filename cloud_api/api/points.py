@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 
 from cloud_api.api import bp
 from cloud_api.api import points_input as inp
@@ -23,7 +23,7 @@ from cloud_api.services.ledger import grants_lookup, voucher_close, vouchers
 from cloud_api.services.ledger import merge as merge_svc
 from cloud_api.services.ledger import spend as spend_svc
 from cloud_api.services.ledger.grant import grant
-from cloud_api.services.ledger.usable import usable_point, usable_point_ids
+from cloud_api.services.ledger.usable import UsableCache, usable_point, usable_point_ids
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,14 @@ def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None):  # ty
                inp.pattern_error(data, "point_id", inp.POINT_ID, "point_id_invalid"),
                inp.amount_error(data), *extra])
     holder = inp.holder_of(data)
-    point = usable_point(g.db, g.terminal, int(data["point_id"]), cloud().clock.today())
+    point = usable_point(g.db, g.terminal, int(data["point_id"]), cloud().clock.today(),
+                         _usable_cache())
     return holder, point
+
+
+def _usable_cache() -> UsableCache:
+    """One cache of usable points per app (static data: not re-read on every request)."""
+    return current_app.extensions.setdefault("ledger_usable_cache", UsableCache())  # type: ignore[no-any-return]
 
 
 @bp.post("/spend")
@@ -83,7 +89,7 @@ def show_voucher(number: str) -> dict[str, Any]:
 @require_terminal("voucher_redeem")
 @idempotent
 def redeem_voucher(number: str) -> Json:
-    ids = usable_point_ids(g.db, g.terminal, cloud().clock.today())
+    ids = usable_point_ids(g.db, g.terminal, cloud().clock.today(), _usable_cache())
     done = voucher_close.redeem(g.db, clock=cloud().clock, terminal=g.terminal,
                                 voucher_no=inp.voucher_no(number), usable_point_ids=ids)
     g.ledger_txn_id = done.txn_id

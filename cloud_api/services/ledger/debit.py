@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cloud_api.errors import ApiError, ValidationError
 from cloud_api.services.ledger.accounts import lock_holder_account
 from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
-from cloud_api.services.ledger.lots import open_lots, plan_consumption, record_consumption
+from cloud_api.services.ledger.lots import holder_lots, plan_consumption, record_consumption, usable
 from cloud_api.services.ledger.refs import MAX_AMOUNT, business_date
 
 
@@ -36,8 +36,10 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
     account = lock_holder_account(session, header.point_id, header.holder_id)
     if account is None:
         raise ApiError("insufficient_balance", 422)
-    lots = open_lots(session, account, on=business_date(header.executed_at))
-    plan = plan_consumption(lots, amount)
-    posted = post(session, header, [Leg(account, -amount, is_holder=True), Leg(to_account, amount)])
+    lots = holder_lots(session, account)
+    now_usable = usable(lots, business_date(header.executed_at))
+    plan = plan_consumption(now_usable, amount)
+    book_after = sum(lot.remaining for lot in lots) - amount
+    posted = post(session, header, [Leg(account, -amount, book_after), Leg(to_account, amount)])
     record_consumption(session, posted.txn_id, plan)
-    return Debited(posted, sum(lot.remaining for lot in lots) - amount)
+    return Debited(posted, sum(lot.remaining for lot in now_usable) - amount)

@@ -1,8 +1,9 @@
 """Posting one journal transaction: a numbered header and entries that sum to zero.
 
-Holder-account legs carry the account's book balance after the entry (the previous
-balance_after plus the amount); the caller holds the account lock. System (contra) accounts carry
-NULL and are summed when needed, so they never become a hot row.
+Holder-account legs carry the account's book balance after the entry, computed by the caller
+from the holder's lots (book balance = what is left in all its lots) while it holds the account
+lock. System (contra) accounts carry NULL and are summed when needed, so they never become a hot
+row.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class Leg:
 
     account_id: int
     amount: int
-    is_holder: bool = False
+    balance_after: int | None = None   # holder accounts only
 
 
 @dataclass
@@ -60,27 +61,17 @@ def post(session: Session, header: TxnHeader, legs: list[Leg]) -> Posted:
     values = dict(vars(header))
     txn_id = session.execute(insert(JournalTxn).values(txn_no=txn_no, business_date=day, **values)
                              .returning(JournalTxn.id)).scalar_one()
-    rows, holder_after = _entry_rows(session, txn_id, legs)
-    session.execute(insert(JournalEntry), rows)
+    session.execute(insert(JournalEntry), [
+        {"txn_id": txn_id, "account_id": leg.account_id, "amount": leg.amount,
+         "balance_after": leg.balance_after} for leg in legs])
+    holder_after = next((leg.balance_after for leg in legs if leg.balance_after is not None), None)
     return Posted(txn_id, txn_no, holder_after)
 
 
-def _entry_rows(session: Session, txn_id: int,
-                legs: list[Leg]) -> tuple[list[dict[str, object]], int | None]:
-    rows: list[dict[str, object]] = []
-    holder_after: int | None = None
-    for leg in legs:
-        after = None
-        if leg.is_holder:
-            after = book_balance(session, leg.account_id) + leg.amount
-            holder_after = after
-        rows.append({"txn_id": txn_id, "account_id": leg.account_id, "amount": leg.amount,
-                     "balance_after": after})
-    return rows, holder_after
-
-
 def book_balance(session: Session, account_id: int) -> int:
-    """The holder account's balance after its latest entry (expired, unswept lots included)."""
+    """The holder account's balance after its latest entry (expired, unswept lots included).
+
+    Not used on the hot path (the lots give the same figure); for checks and tools."""
     last = session.execute(
         select(JournalEntry.balance_after).where(JournalEntry.account_id == account_id)
         .order_by(JournalEntry.id.desc()).limit(1)).scalar()

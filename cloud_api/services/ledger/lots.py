@@ -24,16 +24,20 @@ class OpenLot:
     expires_on: date
 
 
-def open_lots(session: Session, account_id: int, on: date | None = None,
-              expired_only: bool = False) -> list[OpenLot]:
-    """Lots with points left, earliest expiry first: usable on `on`, or (sweep) expired before it."""
+def holder_lots(session: Session, account_id: int) -> list[OpenLot]:
+    """Every lot of the account with points left, earliest expiry first (expired ones included
+    until the sweep takes them; `usable` filters by day)."""
     used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
             .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
-    query = select(Lot.id, Lot.amount - used, Lot.expires_on).where(Lot.account_id == account_id)
-    if on is not None:
-        query = query.where(Lot.expires_on < on if expired_only else Lot.expires_on >= on)
-    rows = session.execute(query.order_by(Lot.expires_on, Lot.id)).all()
+    rows = session.execute(select(Lot.id, Lot.amount - used, Lot.expires_on)
+                           .where(Lot.account_id == account_id, Lot.amount > used)
+                           .order_by(Lot.expires_on, Lot.id)).all()
     return [OpenLot(lot_id, int(left), exp) for lot_id, left, exp in rows if left > 0]
+
+
+def usable(lots: list[OpenLot], on: date) -> list[OpenLot]:
+    """The lots that count on `on` (valid through their expires_on day)."""
+    return [lot for lot in lots if lot.expires_on >= on]
 
 
 def plan_consumption(lots: list[OpenLot], amount: int) -> list[tuple[int, int]]:

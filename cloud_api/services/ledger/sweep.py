@@ -25,7 +25,7 @@ from cloud_api.models.ledger import (
 )
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, post
-from cloud_api.services.ledger.lots import open_lots, record_consumption
+from cloud_api.services.ledger.lots import holder_lots, record_consumption
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
@@ -65,14 +65,16 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     """One expiry transaction for all expired, unused points of one holder account."""
     now = clock.now()
     account = lock_holder_account(session, point_id, holder_id)
-    lots = open_lots(session, account, on=business_date(now), expired_only=True) if account else []
+    every = holder_lots(session, account) if account else []
+    lots = [lot for lot in every if lot.expires_on < business_date(now)]
     total = sum(lot.remaining for lot in lots)
     if account is None or total == 0:
         return 0
     expired = system_account(session, EXPIRED, point_id)
     header = TxnHeader(kind="expiry", scope=SYSTEM_SCOPE, point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
-    posted = post(session, header, [Leg(account, -total, is_holder=True), Leg(expired, total)])
+    book_after = sum(lot.remaining for lot in every) - total
+    posted = post(session, header, [Leg(account, -total, book_after), Leg(expired, total)])
     record_consumption(session, posted.txn_id, [(lot.lot_id, lot.remaining) for lot in lots])
     return total
 

@@ -3,9 +3,16 @@
 A point outside the terminal's list is refused with the most precise reason: unknown (404),
 an event point outside its service period (403 point_outside_service_period), or not selected
 for this terminal (403 point_not_usable_here).
+
+The list per (terminal, day) is static data for the hot path: `UsableCache` keeps it per
+process for `ttl_s` seconds, so a change by municipal staff (a new event, new targets) reaches
+the terminals within that time; the day is part of the key, so periods switch exactly at 0:00.
 """
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -16,9 +23,38 @@ from cloud_api.services.points import PointRef, usable_points
 from cloud_api.services.terminals import TerminalContext
 
 
-def usable_point(session: Session, terminal: TerminalContext, point_id: int,
-                 on: date) -> PointRef:
-    for ref in usable_points(session, terminal, on):
+class UsableCache:
+    """usable_points per (terminal context, day), reused for ttl_s seconds (thread-safe)."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl_s: float = 30.0, timer: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self._timer = ttl_s, timer
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[TerminalContext, date], tuple[float, list[PointRef]]] = {}
+
+    def get(self, session: Session, terminal: TerminalContext, on: date) -> list[PointRef]:
+        now = self._timer()
+        with self._lock:
+            hit = self._entries.get((terminal, on))
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        refs = usable_points(session, terminal, on)
+        with self._lock:
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[(terminal, on)] = (now, refs)
+        return refs
+
+
+def _points(session: Session, terminal: TerminalContext, on: date,
+            cache: UsableCache | None) -> list[PointRef]:
+    return cache.get(session, terminal, on) if cache else usable_points(session, terminal, on)
+
+
+def usable_point(session: Session, terminal: TerminalContext, point_id: int, on: date,
+                 cache: UsableCache | None = None) -> PointRef:
+    for ref in _points(session, terminal, on, cache):
         if ref.point_id == point_id:
             return ref
     point = session.get(Point, point_id)
@@ -29,8 +65,9 @@ def usable_point(session: Session, terminal: TerminalContext, point_id: int,
     raise ApiError("point_not_usable_here", 403)
 
 
-def usable_point_ids(session: Session, terminal: TerminalContext, on: date) -> set[int]:
-    return {ref.point_id for ref in usable_points(session, terminal, on)}
+def usable_point_ids(session: Session, terminal: TerminalContext, on: date,
+                     cache: UsableCache | None = None) -> set[int]:
+    return {ref.point_id for ref in _points(session, terminal, on, cache)}
 
 
 def _in_period(point: Point, on: date) -> bool:

@@ -1,0 +1,292 @@
+"""Point-use benchmark: POST /api/v1/spend throughput and p50/p99 latency over real HTTP.
+
+    .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16]
+                                        [--seconds 15] [--workers 2] [--threads 8]
+
+For each database it seeds a fresh cloud (川崎市, one point, N registered terminals with their
+own Ed25519 keys, one holder per terminal with plenty of points), starts the real server
+(gunicorn gthread workers on 127.0.0.1 running `cloud_api.app:create_app()`), and drives it from
+N client processes, one per terminal, each signing every request exactly as a terminal does
+(docs/api.md) with its own Idempotency-Key. PostgreSQL runs in a private cluster started here
+(initdb in a temporary folder, loopback only, stopped by PID); on it `pgbench -N` (simple update)
+with the same client count is the baseline. Afterwards verify-ledger must be clean.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import multiprocessing as mp
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cloud_api.clock import JST
+from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
+from cloud_api.services.cards import CardHolderRef, derive_token_secret, issue_card_token
+from cloud_api.services.terminal_auth import canonical_string
+
+SECRET = "bench-secret-" + "x" * 20
+PATH = "/api/v1/spend"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@dataclass(frozen=True)
+class Client:
+    terminal_id: str
+    key_pem: bytes
+    fingerprint: str
+    card_token: str
+    point_id: str
+
+
+# ---------------------------------------------------------------- seeding
+def seed(url: str, terminals: int) -> list[Client]:
+    import cloud_api.models  # noqa: F401
+    from cloud_api.clock import Clock
+    from cloud_api.models.accounts import Holder, Municipality, MykeyIdRegistry, Point, Terminal
+    from cloud_api.services.ledger.grant import grant
+    from cloud_api.services.passwords import hash_password
+    from cloud_api.services.points import get_point
+
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    sessions = make_session_factory(engine)
+    now, pw = datetime.now(JST), hash_password("bench-pass")
+    with unit_of_work(sessions) as s:
+        s.add(Municipality(code="141305", name="川崎市", prefecture="神奈川県"))
+        s.flush()
+        point = Point(kind="municipal", municipality_code="141305", name="川崎市ポイント",
+                      validity_days=60, show_on_mypage=True)
+        s.add(point)
+        s.flush()
+        point_id = point.id
+    clients = []
+    for i in range(terminals):
+        key = Ed25519PrivateKey.generate()
+        tid, fp, mykey = f"{90000000 + i:08d}", secrets.token_hex(32), f"BENCH{i:03d}"
+        pub = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                            serialization.PublicFormat.Raw)
+        with unit_of_work(sessions) as s:
+            s.add(Terminal(terminal_id=tid, municipality_code="141305", category="I",
+                           also_point_use=False, place=f"ベンチ店舗{i}", name="レジ",
+                           password_hash=pw, failed_attempts=0, state="active",
+                           public_key=base64.b64encode(pub).decode(), fingerprint=fp,
+                           registered_at=now))
+            s.add(MykeyIdRegistry(mykey_id=mykey, assigned_at=now))
+            s.flush()
+            holder = Holder(mykey_id=mykey, state="active", mypage_password_hash="x",
+                            created_at=now)
+            s.add(holder)
+            s.flush()
+            grant(s, clock=Clock(), point=get_point(s, point_id), holder_id=holder.id,
+                  amount=10_000_000, scope="SYSTEM", terminal_id=None)
+            holder_id = holder.id
+        token, _ = issue_card_token(CardHolderRef(holder_id, mykey), tid, now, 3600,
+                                    secret=derive_token_secret(SECRET))
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        clients.append(Client(tid, pem, fp, token, f"{point_id:08d}"))
+    engine.dispose()
+    return clients
+
+
+# ---------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen,
+                                                                                 int]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "MYKEY_SECRET_KEY": SECRET,
+           "MYKEY_CLOUD_HOME": str(data_dir), "PYTHONPATH": str(ROOT)}
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-b", f"127.0.0.1:{port}",
+           "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+           "--log-level", "warning", "--keep-alive", "30", "cloud_api.app:create_app()"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/health")
+            if conn.getresponse().status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# ---------------------------------------------------------------- clients
+def client_loop(c: Client, port: int, seconds: float, start_at: float, out: mp.Queue) -> None:
+    key = serialization.load_pem_private_key(c.key_pem, password=None)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = json.dumps({"card_token": c.card_token, "point_id": c.point_id, "amount": 1}).encode()
+    latencies, errors = [], 0
+    while time.time() < start_at:
+        time.sleep(0.005)
+    end = start_at + seconds
+    while time.time() < end:
+        t0 = time.perf_counter()
+        status = post(conn, key, c, body)
+        latencies.append(time.perf_counter() - t0)
+        errors += status != 201
+    out.put((latencies, errors))
+
+
+def post(conn: http.client.HTTPConnection, key, c: Client, body: bytes) -> int:  # type: ignore[no-untyped-def]
+    ts, nonce = str(int(time.time())), secrets.token_urlsafe(18)
+    text = canonical_string("POST", PATH, ts, nonce, c.fingerprint, body)
+    headers = {"X-MyKey-Terminal": c.terminal_id, "X-MyKey-Timestamp": ts, "X-MyKey-Nonce": nonce,
+               "X-MyKey-Fingerprint": c.fingerprint, "X-MyKey-Client-Version": "0.1.0",
+               "X-MyKey-Signature": base64.b64encode(key.sign(text.encode())).decode(),
+               "Idempotency-Key": secrets.token_urlsafe(16), "Content-Type": "application/json"}
+    conn.request("POST", PATH, body=body, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status
+
+
+def drive(clients: list[Client], port: int, seconds: float) -> dict[str, float]:
+    ctx = mp.get_context("fork")
+    out: mp.Queue = ctx.Queue()
+    start_at = time.time() + 1.0
+    procs = [ctx.Process(target=client_loop, args=(c, port, seconds, start_at, out))
+             for c in clients]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    lat = sorted(x for r in results for x in r[0])
+    errors = sum(r[1] for r in results)
+    return {"requests": len(lat), "errors": errors, "per_s": (len(lat) - errors) / seconds,
+            "p50_ms": 1000 * statistics.median(lat),
+            "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
+
+
+# ---------------------------------------------------------------- PostgreSQL
+class PrivatePostgres:
+    """A throw-away cluster on loopback, like installer/mykey.sh start_postgres."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="mykey-bench-pg."))
+        self.port = free_port()
+        self.run = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def start(self) -> str:
+        if self.run:
+            shutil.chown(self.dir, "postgres")
+        subprocess.run([*self.run, str(PG_BIN / "initdb"), "-D", str(self.dir / "data"), "-U",
+                        "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                       check=True, stdout=subprocess.DEVNULL)
+        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                "-c max_connections=300 -c shared_buffers=256MB")
+        subprocess.run([*self.run, str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-l",
+                        str(self.dir / "log"), "-w", "start", "-o", opts], check=True,
+                       stdout=subprocess.DEVNULL)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        pid_file = self.dir / "data" / "postmaster.pid"
+        if pid_file.exists():
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, signal.SIGINT)
+            for _ in range(100):
+                if not pid_file.exists():
+                    break
+                time.sleep(0.1)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def pgbench(self, clients: int, seconds: int) -> float:
+        base = [*self.run, "pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        subprocess.run([*base, "-i", "-s", "10", "-q", "postgres"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        res = subprocess.run([*base, "-N", "-c", str(clients), "-j", "2", "-T", str(seconds),
+                              "-M", "prepared", "postgres"], check=True, capture_output=True,
+                             text=True)
+        line = next(ln for ln in res.stdout.splitlines() if ln.startswith("tps"))
+        return float(line.split("=")[1].split()[0])
+
+
+# ---------------------------------------------------------------- main
+def verify_clean(url: str) -> int:
+    from cloud_api.services.ledger.verify import verify
+    engine = make_engine(url)
+    with unit_of_work(make_session_factory(engine)) as s:
+        found = verify(s)
+    engine.dispose()
+    return len(found)
+
+
+def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="mykey-bench."))
+    pg = PrivatePostgres() if db == "postgres" else None
+    try:
+        url = pg.start() if pg else f"sqlite:///{work / 'cloud.sqlite3'}"
+        clients = seed(url, args.terminals)
+        proc, port = start_server(url, work, args.workers, args.threads)
+        try:
+            result: dict[str, object] = {"db": db, **drive(clients, port, args.seconds)}
+        finally:
+            stop(proc)
+        result["violations"] = verify_clean(url)
+        if pg:
+            result["pgbench_tps"] = pg.pgbench(args.terminals, int(args.seconds))
+        return result
+    finally:
+        if pg:
+            pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--terminals", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=15)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=8)
+    args = ap.parse_args(argv)
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
+          f"  (terminals={args.terminals}, {args.workers}x{args.threads} gunicorn gthread)")
+    for db in dbs:
+        r = run_one(db, args)
+        base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
+        print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
+              f" {base}  verify-ledger violations: {r['violations']}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -49,7 +49,8 @@ def summary_rows(summary: PlaceSummary) -> list[list[object]]:
 
 
 def detail_cells(row: DetailRow) -> list[object]:
-    return [row.executed_at.strftime("%Y/%m/%d %H:%M:%S"), safe(row.place), row.mykey_id,
+    stamp = str(row.executed_at)[:19].replace("-", "/")   # JST wall time, much faster than strftime
+    return [stamp, safe(row.place), row.mykey_id,
             row.amount, row.txn_no]
 
 

@@ -97,7 +97,8 @@ def detail(conn: Connection, q: PlaceQuery) -> Iterator[DetailRow]:
     stmt = stmt.order_by(JournalTxn.executed_at, JournalTxn.id)
     result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
     for at, place, mykey_id, amount, txn_no in result:
-        yield DetailRow(to_jst(at), place or UNKNOWN_PLACE, mykey_id or "", int(amount), txn_no)
+        at = at if at.tzinfo is None else to_jst(at)   # SQLite returns JST wall time already
+        yield DetailRow(at, place or UNKNOWN_PLACE, mykey_id or "", int(amount), txn_no)
 
 
 def terminal_places(conn: Connection, municipality_code: str) -> list[str]:

@@ -90,12 +90,14 @@ class Outbox:
         raise OutcomeUnknown(entry.key)
 
     def _try(self, entry: OutboxEntry, send: Send) -> HttpResponse | None:
-        self.store.attempted(entry.key)
+        """One send; the attempt is counted after it (the row itself is already durable)."""
         try:
             response = send(entry.method, entry.path, entry.body, entry.key)
         except CloudUnreachable:
+            self.store.attempted(entry.key)
             return None
         if response.status in AMBIGUOUS_STATUS:
+            self.store.attempted(entry.key)
             return None
         state = "done" if 200 <= response.status < 300 else "failed"
         self.store.finish(entry.key, state, response.status, response.body)

@@ -98,8 +98,9 @@ class OutboxStore:
                      (time.time(), key))
 
     def finish(self, key: str, state: str, status: int, response: bytes) -> None:
-        self._update("UPDATE outbox SET state = ?, status = ?, response = ?, updated_at = ?"
-                     " WHERE key = ?", (state, status, response, time.time(), key))
+        self._update("UPDATE outbox SET state = ?, status = ?, response = ?, updated_at = ?,"
+                     " attempts = attempts + 1 WHERE key = ?",
+                     (state, status, response, time.time(), key))
 
     def purge_finished(self, older_than_s: float) -> int:
         """Forget answered requests older than the given age; returns how many."""

@@ -64,8 +64,9 @@ def test_written_before_sending(tmp_path: Path) -> None:
 def test_lost_answer_is_retried_with_the_same_key_and_returns_the_first_result(
         tmp_path: Path) -> None:
     server = IdempotentServer(lose={1: "after", 2: "before"})
-    response = outbox(tmp_path / "o.sqlite3").deliver("key-00000001", "POST", "/api/v1/spend",
-                                                      BODY, server)
+    box = outbox(tmp_path / "o.sqlite3")
+    response = box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, server)
+    assert box.store.get("key-00000001").attempts == 3  # type: ignore[union-attr]
     assert response.json() == {"balance_after": 1230, "txn_no": "2017123100001"}
     assert server.balance == 1230  # applied once
     assert {c[3] for c in server.calls} == {"key-00000001"}

@@ -4,10 +4,12 @@ One attribute per service; the UI (terminal_app/app.py) and the CLI both use it.
 network are injectable for tests and the demo: `transport` (default requests to cloud_url),
 `reader` (default drivers.card.open_reader(config.reader_spec), opened lazily), `printer`
 (default drivers.printer Printer.from_config(printer_spec, printer_profile) when a printer is
-configured), `keystrokes` (default drivers.keyboard.open_keystroke_sender(keystroke_spec)).
+configured), `keystrokes` (default drivers.keyboard.open_keystroke_sender(keystroke_spec), opened and closed
+per hand-off; an injected sender is reused and left open).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -97,8 +99,8 @@ def _printer(config: TerminalConfig, printer: Any) -> Any:
 
 
 def _keystrokes(config: TerminalConfig, keystrokes: Any) -> Any:
-    if keystrokes is not None:
-        return lambda: keystrokes
+    if keystrokes is not None:     # an injected sender is borrowed, never closed here
+        return lambda: contextlib.nullcontext(keystrokes)
 
     def open_configured() -> Any:
         from drivers.keyboard import open_keystroke_sender

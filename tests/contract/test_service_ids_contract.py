@@ -109,3 +109,19 @@ def _registered_again(world: World, services):  # type: ignore[no-untyped-def]
                        "044-123-4567", "t@example.jp", "t@example.jp", "000001")
     services.registration.register("00052459", "e912kfja", form)
     return services
+
+
+def test_injected_keystroke_sender_is_reused_for_every_hand_off(world: World) -> None:
+    from terminal_app.services.container import build_services
+
+    injector = RecordingInjector()
+    base = registered(world, "00052459")
+    library = build_services(base.config, transport=world.transport, reader=world.reader,
+                             keystrokes=KeystrokeSender(injector), keyring_backend=world.keyring,
+                             fingerprint=base.session._fingerprint_fn)
+    card = with_card(world, library)
+    library.service_ids.register(card, "180000000011")
+    found = library.service_ids.lookup(card)
+    library.service_ids.hand_off(found)
+    library.service_ids.hand_off(found)
+    assert injector.events == ["180000000011", "<enter>"] * 2

@@ -119,6 +119,8 @@ def test_given_card_info_over_pcsc_when_pin_wrong_thrice_then_blocked_survives_r
     assert code == 0 and data["auth_cert"]["serial"] == ADULT_SERIAL
     assert [card_info("0000")[0] for _ in range(3)] == [7, 7, 8]
     lab.remove()
+    # wait for pcscd to see the removal first, else "present" may be the stale state
+    assert child("wait_for", status="no_card", timeout_s=WAIT_S) == {"status": "no_card"}
     lab.insert(card_file)
     assert child("wait_for", status="card_present", timeout_s=WAIT_S)["status"] == "card_present"
     code, data = card_info(PIN)

@@ -177,6 +177,7 @@ class CloudClient:
 
     def send_raw(self, method: str, path: str, body: bytes, key: str | None) -> HttpResponse:
         """Sign and send; return whatever HTTP answer came (raises CloudUnreachable)."""
+        path = getattr(self.transport, "path_prefix", "") + path
         headers = {"Accept": "application/json"}
         if body or method in ("POST", "PUT"):
             headers["Content-Type"] = "application/json"

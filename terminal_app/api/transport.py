@@ -12,6 +12,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 
@@ -35,6 +36,8 @@ class HttpResponse:
 
 
 class Transport(Protocol):
+    """Moves one request; `path` is the full path as signed (any `path_prefix` included)."""
+
     def request(self, method: str, path: str, headers: Mapping[str, str],
                 body: bytes | None, timeout_s: float) -> HttpResponse:
         """Send `method path` (path includes the query string); raise CloudUnreachable."""
@@ -42,10 +45,16 @@ class Transport(Protocol):
 
 
 class RequestsTransport:
-    """HTTP(S) to `base_url` (scheme://host:port, no path) with one Session per thread."""
+    """HTTP(S) to `base_url` with one Session per thread.
+
+    A base URL with a path (https://host/mykey behind a proxy that keeps the prefix, the app
+    mounted with SCRIPT_NAME) sets `path_prefix`; the client signs prefix + path, exactly what
+    the cloud sees as script_root + path."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
+        parts = urlsplit(base_url.rstrip("/"))
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.path_prefix = parts.path
         self._local = threading.local()
 
     def _session(self) -> requests.Session:
@@ -57,7 +66,7 @@ class RequestsTransport:
     def request(self, method: str, path: str, headers: Mapping[str, str],
                 body: bytes | None, timeout_s: float) -> HttpResponse:
         try:
-            response = self._session().request(method, self.base_url + path, data=body,
+            response = self._session().request(method, self.origin + path, data=body,
                                                headers=dict(headers), timeout=timeout_s,
                                                allow_redirects=False)
         except requests.RequestException as exc:

@@ -62,3 +62,22 @@ def test_stopped_cloud(served: tuple[World, BaseWSGIServer]) -> None:
     offline = build_services(replace(shop.config, http_timeout_s=1.0), transport=world.transport,
                              keyring_backend=world.keyring, fingerprint=lambda: FP)
     assert [r.response for r in offline.recheck.resume_pending()] == [None]
+
+
+def test_cloud_mounted_under_a_path_prefix(world: World) -> None:
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    mounted = DispatcherMiddleware(NotFound(), {"/mykey": world.app})
+    server = make_server("127.0.0.1", 0, mounted, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/mykey"
+        world.transport = RequestsTransport(url)  # type: ignore[assignment]
+        shop = registered(world, "00052559", cloud_url=url)
+        assert shop.registration.terminal_info(refresh=True).terminal_id == "00052559"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

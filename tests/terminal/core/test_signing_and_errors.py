@@ -120,3 +120,12 @@ def test_requests_transport_maps_a_refused_connection_to_unreachable() -> None:
         RequestsTransport(f"http://127.0.0.1:{port}").request("GET", "/api/v1/health", {}, None,
                                                               2.0)
     assert "接続できません" in str(info.value)
+
+
+def test_base_url_with_a_path_prefix_is_signed_in_full() -> None:
+    transport = RequestsTransport("https://points.example.jp/mykey/")
+    assert (transport.origin, transport.path_prefix) == ("https://points.example.jp", "/mykey")
+    recorder = Recorder(HttpResponse(200, b'{"status":"ok"}'))
+    recorder.path_prefix = "/mykey"  # type: ignore[attr-defined]
+    CloudClient(recorder).health()
+    assert recorder.sent[0][1] == "/mykey/api/v1/health"

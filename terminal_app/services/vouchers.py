@@ -31,7 +31,8 @@ class VoucherService:
         return issued
 
     def info(self, voucher_no: str) -> VoucherInfo:
-        return self.session.client().voucher(rules.voucher_no(voucher_no))
+        number = rules.voucher_no(voucher_no)   # input first: a bad number sends nothing
+        return self.session.client().voucher(number)
 
     def redeem(self, voucher_no: str, *, key: str | None = None) -> VoucherRedemption:
         number = rules.voucher_no(voucher_no)

@@ -148,3 +148,22 @@ def test_report_and_csv_for_this_place(world: World) -> None:
     text = target.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and r1.txn_no.encode() in text
     assert json.dumps(report.place, ensure_ascii=False).count("ミュージアム") == 1
+
+
+def test_recheck_after_the_card_token_expired_still_returns_the_first_result(
+        world: World) -> None:
+    from dataclasses import replace
+
+    cloud = world.app.extensions["mykey"]
+    cloud.settings = replace(cloud.settings, card_token_ttl_s=60)
+    services = registered(world, "00052559")
+    card = with_card(world, services)
+    world.transport.faults = ["after", "before", "before"]
+    with pytest.raises(OutcomeUnknown) as info:
+        services.points.spend(card, "00000001", 400)
+    cloud.clock.advance(seconds=120)              # the card token has expired now
+    with pytest.raises(CloudError) as expired:
+        services.points.spend(card, "00000001", 1)
+    assert expired.value.code == "card_token_invalid"
+    receipt = services.recheck.recheck(info.value.key)
+    assert receipt.amount == 400 and receipt.balance_after == 1330

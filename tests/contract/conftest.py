@@ -27,7 +27,7 @@ from terminal_app.api.transport import HttpResponse
 from terminal_app.config import TerminalConfig
 from terminal_app.services.container import Services, build_services
 from tests.contract import seed
-from tests.terminal.core.conftest import MemoryKeyring
+from tests.terminal.core.memory_keyring import MemoryKeyring
 
 FP = "5e" * 32
 

@@ -32,6 +32,12 @@ class Settings:
     merge_hash_secret: str = ""               # the "specific string" of the v1 MD5 tamper hash
     min_terminal_version: str = "0.1.0"
     testing: bool = False
+    # GRANT: email notices after a grant (画面 V(9)); no host = notices switched off
+    smtp_host: str = field(default_factory=lambda: os.environ.get("MYKEY_SMTP_HOST", ""))
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("MYKEY_SMTP_PORT", "25")))
+    smtp_from: str = field(default_factory=lambda: os.environ.get("MYKEY_SMTP_FROM",
+                                                                  "noreply@mykey.invalid"))
+    smtp_timeout_s: float = 10.0
 
     @property
     def effective_database_url(self) -> str:

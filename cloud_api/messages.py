@@ -140,6 +140,20 @@ JA: dict[str, str] = {
     "import_unknown_municipality": "全国地方公共団体コード {municipality_code} の自治体が登録されていません。",
     "import_missing_columns": "必要な列がありません: {columns}",
     "cert_link_bad_rows": "証明書の紐付けの取り込みを中止しました。誤りのある行: {rows}",
+    # grant business support (GRANT: rosters, mobile uploads, email notices)
+    "roster_entries_invalid": "付与事業対象者名簿の内容が正しくありません（1〜5000件の対象者を送信してください）。",
+    "roster_person_field_invalid": "対象者の項目の値が正しくありません（文字数または形式）。",
+    "upload_items_invalid": "送信するポイント付与データが正しくありません（1回に1〜100件）。",
+    "upload_cert_invalid": "カードの電子証明書のデータが正しくありません。",
+    "upload_read_at_invalid": "カード読取日時の形式が正しくありません。",
+    "client_ref_reused": "付与データの番号 {client_ref} は別のポイント付与事業で使われています。",
+    "upload_conflict": "同じ付与データが同時に送信されました。もう一度送信してください（二重に付与されることはありません）。",
+    "grant_mail_subject": "【{point_name}】ポイント付与のお知らせ",
+    "grant_mail_body": "マイキーID {mykey_id} 様\n\n"
+                       "「{business_name}」により {point_name} を {amount} ポイント付与しました。\n"
+                       "取引番号: {txn_no}\n\n"
+                       "残高と有効期限はマイページでご確認いただけます。\n"
+                       "このメールは送信専用です。ご不明な点は付与事業の担当窓口にお問い合わせください。\n",
 }
 
 

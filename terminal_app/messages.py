@@ -79,6 +79,33 @@ JA: dict[str, str] = {
     "device_error": "機器でエラーが発生しました。",
     # bugs
     "internal_error": "システムエラーが発生しました。（問い合わせ番号: {report_id}）",
+    # grant business support (GRANT: 画面68-79)
+    "grant_login_wrong_terminal": "この端末に登録されている端末ID（{terminal_id}）を入力してください。",
+    "grant_login_needs_password": "端末パスワードを入力してください。",
+    "grant_not_grant_terminal": "この端末は付与事業用（エ）の端末ではありません。",
+    "grant_no_business": "ポイント付与事業を選択してください。",
+    "grant_unknown_business": "ポイント付与事業 {business_id} はこの自治体に登録されていません。",
+    "grant_collation_format": "照合番号は14桁の数字で入力してください（生年月日6桁＋有効期限西暦4桁＋セキュリティコード4桁）。",
+    "grant_mykey_required": "マイキーIDを読み取ってください（マイキーIDの入力は必須です）。",
+    "grant_mykey_format": "マイキーIDは英大文字と数字の8文字です。",
+    "grant_phone_format": "電話番号は数字とハイフンで15桁以内で入力してください。",
+    "grant_email_format": "メールアドレスの形式が正しくありません。",
+    "grant_birth_format": "生年月日は「1937年01月01日」または「1937-01-01」の形で入力してください。",
+    "grant_field_too_long": "{label}は{limit}文字以内で入力してください。",
+    "grant_duplicate": "マイキーID {mykey_id} は既にこの付与事業の名簿に登録されています。",
+    "grant_none_checked": "ポイントを付与する対象者をチェックしてください。",
+    "grant_round_format": "付与回は1〜20文字の英数字・記号（-_）で入力してください。",
+    "grant_excel_unreadable": "Excel ファイル（.xlsx）を読み込めません: {reason}",
+    "grant_excel_no_rows": "取り込む対象者が1件もありません。",
+    "grant_excel_columns": "1行目の見出しが取り込み入力用様式と違います（必要な列: {columns}）。",
+    "grant_excel_bad_rows": "取り込みを中止しました（何も登録していません）。誤りのある行: {rows}",
+    "grant_excel_row": "{row}行目: {problem}",
+    "grant_excel_other_business": "付与事業ID {business_id} は選択中の付与事業と違います",
+    "grant_excel_other_municipality": "全国地方公共団体コード {code} はこの自治体ではありません",
+    "grant_excel_duplicate_row": "マイキーID {mykey_id} が{first}行目と重複しています",
+    "grant_roster_pending_sync": "名簿を端末に登録しました。クラウドへの反映は次回の接続時に行います。",
+    "grant_offline_card_read": "カードを読み取りました（{count}件目）。",
+    "grant_no_roster": "この付与事業の名簿がまだ同期されていません。「付与事業対象者名簿を同期（取得）」を押してください。",
 }
 
 

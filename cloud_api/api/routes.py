@@ -2,3 +2,4 @@
 from __future__ import annotations
 from cloud_api.api import auth, cards, meta, mykey, service_ids, terminals  # noqa: F401,E402  (ACCOUNTS)
 from cloud_api.api import points, reports_place  # noqa: F401,E402  (LEDGER)
+from cloud_api.api import grants  # noqa: F401,E402  (GRANT)

@@ -1,0 +1,110 @@
+"""Grant business support endpoints (category E, permission `grant`; docs/grant-business.md).
+
+- GET  /grant-businesses                     master sync at every login (画面68/75)
+- GET  /grant-businesses/<id>/roster         roster sync of a mobile grant device (画面76)
+- POST /grant-businesses/<id>/roster         roster + person master upload from a PC (画面71/72/79)
+- POST /grant-uploads                        a mobile device's offline card reads (画面77→78)
+Email notices go out after commit, for uploads here and for LEDGER's POST /grants through an
+after-request hook (only a first, successful answer; never a replay).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, current_app, g, request
+from sqlalchemy.exc import IntegrityError
+
+from cloud_api.api import bp
+from cloud_api.api import points_input as inp
+from cloud_api.api.auth import require_terminal
+from cloud_api.api.idempotency import REPLAYED, idempotent
+from cloud_api.app import cloud
+from cloud_api.db import unit_of_work
+from cloud_api.errors import ApiError
+from cloud_api.services import jpki
+from cloud_api.services.grants import roster, uploads
+from cloud_api.services.ledger.grants_lookup import business_and_point
+from cloud_api.services.notify import GrantMailer, GrantNotice
+
+log = logging.getLogger(__name__)
+
+
+def mailer() -> GrantMailer:
+    """The app's one mailer (created on first use)."""
+    ext = current_app.extensions
+    if "grant_mailer" not in ext:
+        ext["grant_mailer"] = GrantMailer(cloud().settings, cloud().sessions)
+    return ext["grant_mailer"]  # type: ignore[no-any-return]
+
+
+def _business_id(value: str) -> str:
+    inp.check([inp.pattern_error({"grant_business_id": value}, "grant_business_id",
+                                 inp.GRANT_BUSINESS_ID, "grant_business_id_invalid")])
+    return value
+
+
+@bp.get("/grant-businesses")
+@require_terminal("grant")
+def grant_businesses() -> dict[str, Any]:
+    with unit_of_work(cloud().sessions) as session:
+        return roster.businesses_json(session, g.terminal.municipality_code)
+
+
+@bp.get("/grant-businesses/<business_id>/roster")
+@require_terminal("grant")
+def get_roster(business_id: str) -> dict[str, Any]:
+    with unit_of_work(cloud().sessions) as session:
+        return roster.roster_json(session, g.terminal.municipality_code, _business_id(business_id))
+
+
+@bp.post("/grant-businesses/<business_id>/roster")
+@require_terminal("grant")
+@idempotent
+def post_roster(business_id: str) -> tuple[dict[str, Any], int]:
+    entries = roster.parse_entries(inp.body())
+    counts = roster.merge_entries(g.db, g.terminal.municipality_code, _business_id(business_id),
+                                  g.terminal.terminal_id, entries, cloud().clock.now())
+    return counts, 200
+
+
+@bp.post("/grant-uploads")
+@require_terminal("grant")
+def grant_uploads() -> dict[str, Any]:
+    data = inp.body()
+    business_id = _business_id(str(data.get("grant_business_id", "")))
+    items = uploads.parse_items(data)
+    c = cloud()
+    store = jpki.trust_store(c.settings.jpki_ca_dir)
+    try:
+        with unit_of_work(c.sessions) as session:
+            results, granted = uploads.process(session, c.clock, g.terminal, store,
+                                               business_id, items)
+    except IntegrityError as exc:
+        raise ApiError("upload_conflict", 409) from exc
+    mailer().after_commit([GrantNotice(x.mykey_id, x.business_name, x.point_name, x.amount,
+                                       x.txn_no) for x in granted])
+    return {"grant_business_id": business_id, "results": results}
+
+
+@bp.after_app_request
+def notify_ledger_grant(response: Response) -> Response:
+    """After LEDGER's POST /grants committed a new grant, queue the holder's notice."""
+    if (request.method != "POST" or request.path != "/api/v1/grants"
+            or response.status_code != 201 or response.headers.get(REPLAYED)):
+        return response
+    try:
+        mailer().after_commit([_ledger_notice(response)])
+    except (KeyError, TypeError, ValueError, ApiError) as exc:
+        log.warning("grant notice not queued: %s", type(exc).__name__)
+    return response
+
+
+def _ledger_notice(response: Response) -> GrantNotice:
+    sent, answer = request.get_json(silent=True) or {}, response.get_json()
+    with unit_of_work(cloud().sessions) as session:
+        business, _ = business_and_point(session, g.terminal.municipality_code,
+                                         str(sent["grant_business_id"]))
+        name = business.name
+    return GrantNotice(str(sent["mykey_id"]), name, str(answer["point_name"]),
+                       int(answer["amount"]), str(answer["txn_no"]))

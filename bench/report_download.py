@@ -101,7 +101,7 @@ def download(engine: Engine, kind: str) -> str:
     title = export.ReportTitle("2017/08/01 ~ 2017/08/31", "川崎市", "川崎市ポイント")
     with read_connection(engine) as conn:
         summary = place_report.summary(conn, q)
-        rows = place_report.detail(conn, q)
+        rows = place_report.detail_batches(conn, q)
         chunks: Iterable[bytes] = (export.csv_chunks(title, summary, rows) if kind == "csv"
                                    else export.excel_blocks(title, summary, rows))
         size = sum(len(c) for c in chunks)

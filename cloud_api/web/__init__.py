@@ -62,8 +62,14 @@ def _api_error(exc: ApiError) -> tuple[str, int]:
 
 
 def register(app: Flask) -> None:
-    from cloud_api.web import (views_auth, views_contacts, views_events,  # noqa: F401
-                               views_grants, views_points, views_reports)
+    from cloud_api.web import (  # noqa: F401
+        views_auth,
+        views_contacts,
+        views_events,
+        views_grants,
+        views_points,
+        views_reports,
+    )
 
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

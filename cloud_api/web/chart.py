@@ -42,8 +42,8 @@ def svg(lines: list[Series], first: date) -> str:
         return ""
     days = len(lines[0].values)
     peak = max(1, max(max(s.values) for s in lines))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 24 * len(lines)}"'
-             ' role="img" aria-label="日別利用ポイント数" class="chart" id="daily-chart">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 24 * len(lines)}"'
+              ' role="img" aria-label="日別利用ポイント数" class="chart" id="daily-chart">')]
     parts += _axes(first, days, peak)
     parts += [_polyline(s, days, peak) for s in lines]
     parts += [_legend(i, s) for i, s in enumerate(lines)]

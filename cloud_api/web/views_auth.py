@@ -21,7 +21,7 @@ def index() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return render_template("login.html", login_id="", next=_safe_next(request.args.get("next")))
     login_id = request.form.get("login_id", "").strip()[:32]

@@ -7,10 +7,10 @@ from flask import jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from cloud_api.app import cloud
-from cloud_api.messages import message
-from cloud_api.services.console import point_setup as setup
 from cloud_api.errors import NotFound
+from cloud_api.messages import message
 from cloud_api.models.accounts import Point
+from cloud_api.services.console import point_setup as setup
 from cloud_api.services.console.postal import lookup
 from cloud_api.services.console.setting_forms import POINT_FIELDS, read_point_form
 from cloud_api.web import bp, security

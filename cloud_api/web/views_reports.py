@@ -79,7 +79,7 @@ def _download(kind: str) -> Response:
 
     def body() -> Iterator[bytes]:
         with read_connection(engine) as stream_conn:
-            rows = place_report.detail(stream_conn, query)
+            rows = place_report.detail_batches(stream_conn, query)
             if kind == "csv":
                 yield from export.csv_chunks(title, summary, rows)
             else:

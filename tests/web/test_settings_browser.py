@@ -111,7 +111,8 @@ def test_contacts_filter_count_and_csv(page) -> None:  # type: ignore[no-untyped
     assert "件数: 2件" in page.inner_text("#count")
     with page.expect_download() as info:
         page.click("#csv-download")
-    body = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
+    with open(info.value.path(), encoding="utf-8-sig") as fh:
+        body = fh.read().splitlines()
     assert body[0].startswith("端末区分,端末ID") and len(body) == 3
     assert all("川崎市立図書館" in line for line in body[1:])
 

@@ -11,15 +11,15 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 
-from cloud_api.services.reports.place_report import DetailRow, PlaceSummary
+from cloud_api.services.reports.place_report import PlaceSummary
 
 BOM = "\ufeff"
-CHUNK_ROWS = 2000
 FILE_BLOCK = 256 * 1024
 EXCEL_MAX_DETAIL_ROWS = 1_000_000   # a sheet holds 1,048,576 rows; continue on 明細表(2) …
 SUMMARY_HEADER = ["端末設置場所", "取引回数合計", "利用ポイント数合計"]
@@ -35,8 +35,8 @@ class ReportTitle:
     point_name: str
     place: str | None = None
 
-    def lines(self, period_label: str) -> list[list[str]]:
-        out = [[f"{period_label}: {self.period}"], [f"自治体名: {self.municipality}"],
+    def lines(self, period_label: str) -> list[list[object]]:
+        out: list[list[object]] = [[f"{period_label}: {self.period}"], [f"自治体名: {self.municipality}"],
                [f"自治体ポイント名: {self.point_name}"]]
         if self.place:
             out.append([f"端末設置場所: {self.place}"])
@@ -48,74 +48,66 @@ def summary_rows(summary: PlaceSummary) -> list[list[object]]:
     return rows + [["合計", summary.count, summary.points]]
 
 
-def detail_cells(row: DetailRow) -> list[object]:
-    stamp = str(row.executed_at)[:19].replace("-", "/")   # JST wall time, much faster than strftime
-    return [stamp, safe(row.place), row.mykey_id,
-            row.amount, row.txn_no]
-
-
 def safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def csv_chunks(title: ReportTitle, summary: PlaceSummary, detail: Iterable[DetailRow]) -> Iterator[bytes]:
-    """集計表, a blank line, then 明細表 — as UTF-8 bytes with a BOM, a few thousand rows a chunk."""
-    head: list[list[object]] = [["▼集計表"], *title.lines("集計期間"), SUMMARY_HEADER,
-                                *[[safe(str(r[0])), *r[1:]] for r in summary_rows(summary)],
-                                [], ["▼明細表"], *title.lines("ポイント取引期間"), DETAIL_HEADER]
+def csv_chunks(title: ReportTitle, summary: PlaceSummary,
+               batches: Iterable[Sequence[Sequence[object]]]) -> Iterator[bytes]:
+    """集計表, a blank line, then 明細表 — UTF-8 bytes with a BOM, one chunk per cursor batch."""
+    head: list[Sequence[object]] = [["▼集計表"], *title.lines("集計期間"), SUMMARY_HEADER,
+                                    *[[safe(str(r[0])), *r[1:]] for r in summary_rows(summary)],
+                                    [], ["▼明細表"], *title.lines("ポイント取引期間"), DETAIL_HEADER]
     yield (BOM + _csv_text(head)).encode("utf-8")
-    batch: list[list[object]] = []
-    for row in detail:
-        batch.append(detail_cells(row))
-        if len(batch) >= CHUNK_ROWS:
-            yield _csv_text(batch).encode("utf-8")
-            batch = []
-    if batch:
+    for batch in batches:
         yield _csv_text(batch).encode("utf-8")
 
 
-def _csv_text(rows: list[list[object]]) -> str:
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
 
 
-def write_excel(path: str, title: ReportTitle, summary: PlaceSummary, detail: Iterable[DetailRow]) -> int:
+def write_excel(path: str, title: ReportTitle, summary: PlaceSummary,
+                batches: Iterable[Sequence[Sequence[object]]]) -> int:
     """Write the workbook (write-only mode: rows go straight to disk). Returns the detail rows."""
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("集計表")
-    for line in [*title.lines("集計期間"), [], SUMMARY_HEADER, *summary_rows(summary)]:
+    lines: list[Sequence[object]] = [*title.lines("集計期間"), [], SUMMARY_HEADER, *summary_rows(summary)]
+    for line in lines:
         sheet.append([safe(c) if isinstance(c, str) else c for c in line])
-    count = _detail_sheets(wb, title, detail)
+    count = _detail_sheets(wb, title, batches)
     wb.save(path)
     return count
 
 
-def _detail_sheets(wb: Workbook, title: ReportTitle, detail: Iterable[DetailRow]) -> int:
-    count, sheet = 0, None
-    for row in detail:
-        if count % EXCEL_MAX_DETAIL_ROWS == 0:
-            suffix = "" if count == 0 else f"({count // EXCEL_MAX_DETAIL_ROWS + 1})"
-            sheet = wb.create_sheet("明細表" + suffix)
-            for line in [*title.lines("ポイント取引期間"), [], DETAIL_HEADER]:
-                sheet.append(line)
-        assert sheet is not None
-        sheet.append(detail_cells(row))
-        count += 1
-    if count == 0:
-        sheet = wb.create_sheet("明細表")
-        for line in [*title.lines("ポイント取引期間"), [], DETAIL_HEADER]:
-            sheet.append(line)
+def _detail_sheets(wb: Workbook, title: ReportTitle, batches: Iterable[Sequence[Sequence[object]]]) -> int:
+    count, sheet = 0, _detail_sheet(wb, title, "明細表")
+    for batch in batches:
+        for row in batch:
+            if count and count % EXCEL_MAX_DETAIL_ROWS == 0:
+                sheet = _detail_sheet(wb, title, f"明細表({count // EXCEL_MAX_DETAIL_ROWS + 1})")
+            sheet.append(list(row))
+            count += 1
     return count
 
 
-def excel_blocks(title: ReportTitle, summary: PlaceSummary, detail: Iterable[DetailRow],
+def _detail_sheet(wb: Workbook, title: ReportTitle, name: str) -> Any:
+    sheet = wb.create_sheet(name)
+    for line in [*title.lines("ポイント取引期間"), [], DETAIL_HEADER]:
+        sheet.append(line)
+    return sheet
+
+
+def excel_blocks(title: ReportTitle, summary: PlaceSummary,
+                 batches: Iterable[Sequence[Sequence[object]]],
                  tmp_dir: str | None = None) -> Iterator[bytes]:
     """Build the .xlsx in a temporary file, then yield it in blocks; the file is always removed."""
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir)
     os.close(fd)
     try:
-        write_excel(path, title, summary, detail)
+        write_excel(path, title, summary, batches)
         with open(path, "rb") as fh:
             while block := fh.read(FILE_BLOCK):
                 yield block

@@ -7,11 +7,11 @@ and the downloads; the detail is a generator that streams rows from a server-sid
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, case, func, literal, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -99,6 +99,30 @@ def detail(conn: Connection, q: PlaceQuery) -> Iterator[DetailRow]:
     for at, place, mykey_id, amount, txn_no in result:
         at = at if at.tzinfo is None else to_jst(at)   # SQLite returns JST wall time already
         yield DetailRow(at, place or UNKNOWN_PLACE, mykey_id or "", int(amount), txn_no)
+
+
+def detail_batches(conn: Connection, q: PlaceQuery) -> Iterator[Sequence[Sequence[object]]]:
+    """The download's rows, ready to write: (取引日時 'YYYY/MM/DD HH:MM:SS' JST, 端末設置場所,
+    マイキーID, 利用ポイント数, 取引済番号), formatted by the database, a cursor batch at a time."""
+    stmt = _where(select(_stamp(conn), _safe_place(), func.coalesce(JournalTxn.mykey_id, ""),
+                         JournalTxn.amount, JournalTxn.txn_no), q)
+    result = conn.execution_options(yield_per=STREAM_BATCH).execute(
+        stmt.order_by(JournalTxn.executed_at, JournalTxn.id))
+    yield from result.partitions()
+
+
+def _stamp(conn: Connection) -> ColumnElement[str]:
+    if conn.dialect.name == "postgresql":
+        local = func.timezone("Asia/Tokyo", JournalTxn.executed_at)
+        return func.to_char(local, "YYYY/MM/DD HH24:MI:SS")
+    # SQLite keeps the JST wall time as text 'YYYY-MM-DD HH:MM:SS.ffffff'
+    return func.replace(func.substr(type_coerce(JournalTxn.executed_at, String), 1, 19), "-", "/")
+
+
+def _safe_place() -> ColumnElement[str]:
+    """The place, with an apostrophe before a leading = + - @ (no spreadsheet formulas)."""
+    place = func.coalesce(JournalTxn.place, UNKNOWN_PLACE)
+    return case((func.substr(place, 1, 1).in_(("=", "+", "-", "@")), literal("'") + place), else_=place)
 
 
 def terminal_places(conn: Connection, municipality_code: str) -> list[str]:

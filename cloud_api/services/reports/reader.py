@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
-_readers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def reader_engine(engine: Engine) -> Engine:
@@ -29,9 +29,8 @@ def reader_engine(engine: Engine) -> Engine:
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
     """One consistent read-only transaction (a snapshot) over the report's queries."""
-    with reader_engine(engine).connect() as conn:
-        with conn.begin():
-            yield conn
+    with reader_engine(engine).connect() as conn, conn.begin():
+        yield conn
 
 
 def _make_reader(engine: Engine) -> Engine:

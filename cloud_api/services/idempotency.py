@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError, ValidationError
 from cloud_api.models.ledger import IdempotencyRecord
+from cloud_api.services.ledger import statements as sql
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NO_TERMINAL_SCOPE = "-"
@@ -55,14 +54,10 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
 
     Raises 422 idempotency_key_reused when the key was used for a different request.
     """
-    dialect = postgresql if is_postgres(session) else sqlite
-    stmt = dialect.insert(IdempotencyRecord.__table__).values(
-        scope=scope, key=key, request_hash=req_hash, created_at=now)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["scope", "key"]).returning(
-        IdempotencyRecord.id)
-    record_id = session.execute(stmt).scalar()
+    record_id = sql.run(session, sql.for_dialect(session, sql.CLAIM_RECORD), {
+        "scope": scope, "key": key, "request_hash": req_hash, "created_at": now}).scalar()
     if record_id is not None:
-        return record_id, None
+        return int(record_id), None
     found = session.execute(select(IdempotencyRecord).where(
         IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)).scalar_one()
     if found.request_hash != req_hash:
@@ -74,5 +69,5 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
 def complete(session: Session, record_id: int, status: int, body: str,
              txn_id: int | None) -> None:
     """Store the response with the operation (same transaction)."""
-    session.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
-                    .values(status=status, response_body=body, txn_id=txn_id))
+    sql.run(session, sql.COMPLETE_RECORD,
+            {"record_id": record_id, "status": status, "body": body, "txn_id": txn_id})

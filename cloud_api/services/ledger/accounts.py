@@ -6,8 +6,6 @@ transaction already holds the database write lock (BEGIN IMMEDIATE, see cloud_ap
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cloud_api.db import is_postgres
@@ -18,8 +16,8 @@ from cloud_api.models.ledger import (
     ISSUANCE,
     MERGE_CLEARING,
     SETTLEMENT,
-    LedgerAccount,
 )
+from cloud_api.services.ledger import statements as sql
 
 
 def account_key(kind: str, point_id: int, holder_id: int | None = None,
@@ -35,28 +33,25 @@ def get_or_create(session: Session, kind: str, point_id: int, holder_id: int | N
                   terminal_id: str | None = None) -> int:
     """The id of the account, creating it if needed (two racing creators get the same row)."""
     key = account_key(kind, point_id, holder_id, terminal_id)
-    found = session.execute(select(LedgerAccount.id).where(LedgerAccount.key == key)).scalar()
+    found = sql.run(session, sql.ACCOUNT_BY_KEY, {"key": key}).scalar()
     if found is not None:
-        return found
-    dialect = postgresql if is_postgres(session) else sqlite
-    stmt = dialect.insert(LedgerAccount.__table__).values(
-        key=key, kind=kind, point_id=point_id, holder_id=holder_id, terminal_id=terminal_id)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-    return session.execute(select(LedgerAccount.id).where(LedgerAccount.key == key)).scalar_one()
+        return int(found)
+    sql.run(session, sql.for_dialect(session, sql.CREATE_ACCOUNT), {
+        "key": key, "kind": kind, "point_id": point_id, "holder_id": holder_id,
+        "terminal_id": terminal_id})
+    return int(sql.run(session, sql.ACCOUNT_BY_KEY, {"key": key}).scalar_one())
 
 
 def lock_holder_account(session: Session, point_id: int, holder_id: int,
                         create: bool = False) -> int | None:
     """Lock (PostgreSQL: FOR UPDATE) the holder's account of a point; None if it has none."""
-    key = account_key(HOLDER, point_id, holder_id)
-    query = select(LedgerAccount.id).where(LedgerAccount.key == key)
-    if is_postgres(session):
-        query = query.with_for_update()
-    found = session.execute(query).scalar()
+    key = {"key": account_key(HOLDER, point_id, holder_id)}
+    query = sql.ACCOUNT_BY_KEY_FOR_UPDATE if is_postgres(session) else sql.ACCOUNT_BY_KEY
+    found = sql.run(session, query, key).scalar()
     if found is None and create:
         get_or_create(session, HOLDER, point_id, holder_id)
-        found = session.execute(query).scalar_one()
-    return found
+        found = sql.run(session, query, key).scalar_one()
+    return None if found is None else int(found)
 
 
 def system_account(session: Session, kind: str, point_id: int,

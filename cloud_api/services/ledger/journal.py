@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cloud_api.models.ledger import JournalEntry, JournalTxn
+from cloud_api.models.ledger import JournalEntry
+from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.txn_numbers import next_txn_no
 
@@ -58,10 +59,9 @@ def post(session: Session, header: TxnHeader, legs: list[Leg]) -> Posted:
         raise ValueError(f"unbalanced journal transaction: {legs}")
     day = business_date(header.executed_at)
     txn_no = next_txn_no(session, header.scope, day)
-    values = dict(vars(header))
-    txn_id = session.execute(insert(JournalTxn).values(txn_no=txn_no, business_date=day, **values)
-                             .returning(JournalTxn.id)).scalar_one()
-    session.execute(insert(JournalEntry), [
+    values = {**vars(header), "txn_no": txn_no, "business_date": day}
+    txn_id = int(sql.run(session, sql.INSERT_TXN, values).scalar_one())
+    sql.run(session, sql.INSERT_ENTRIES, [
         {"txn_id": txn_id, "account_id": leg.account_id, "amount": leg.amount,
          "balance_after": leg.balance_after} for leg in legs])
     holder_after = next((leg.balance_after for leg in legs if leg.balance_after is not None), None)

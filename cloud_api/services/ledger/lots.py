@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import Lot, LotConsumption
+from cloud_api.services.ledger import statements as sql
 
 
 @dataclass(frozen=True)
@@ -27,12 +26,8 @@ class OpenLot:
 def holder_lots(session: Session, account_id: int) -> list[OpenLot]:
     """Every lot of the account with points left, earliest expiry first (expired ones included
     until the sweep takes them; `usable` filters by day)."""
-    used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
-            .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
-    rows = session.execute(select(Lot.id, Lot.amount - used, Lot.expires_on)
-                           .where(Lot.account_id == account_id, Lot.amount > used)
-                           .order_by(Lot.expires_on, Lot.id)).all()
-    return [OpenLot(lot_id, int(left), exp) for lot_id, left, exp in rows if left > 0]
+    rows = sql.run(session, sql.HOLDER_LOTS, {"account_id": account_id}).all()
+    return [OpenLot(lot_id, int(left), exp) for lot_id, left, exp in rows]
 
 
 def usable(lots: list[OpenLot], on: date) -> list[OpenLot]:
@@ -56,14 +51,15 @@ def plan_consumption(lots: list[OpenLot], amount: int) -> list[tuple[int, int]]:
 
 
 def record_consumption(session: Session, txn_id: int, plan: list[tuple[int, int]]) -> None:
-    session.execute(insert(LotConsumption),
-                    [{"lot_id": lot_id, "txn_id": txn_id, "amount": take} for lot_id, take in plan])
+    sql.run(session, sql.INSERT_CONSUMPTIONS,
+            [{"lot_id": lot_id, "txn_id": txn_id, "amount": take} for lot_id, take in plan])
 
 
 def add_lot(session: Session, account_id: int, txn_id: int, amount: int, issued_on: date,
             expires_on: date) -> None:
-    session.execute(insert(Lot).values(account_id=account_id, txn_id=txn_id, amount=amount,
-                                       issued_on=issued_on, expires_on=expires_on))
+    sql.run(session, sql.INSERT_LOT, {"account_id": account_id, "txn_id": txn_id,
+                                      "amount": amount, "issued_on": issued_on,
+                                      "expires_on": expires_on})
 
 
 def usable_total(lots: list[OpenLot]) -> int:

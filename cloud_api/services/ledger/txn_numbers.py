@@ -11,30 +11,20 @@ import logging
 import re
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import TxnCounter
+from cloud_api.services.ledger import statements as sql
 
 log = logging.getLogger(__name__)
 
-MAX_SEQUENCE = 99_999
 TXN_NO = re.compile(r"^(\d{8})(\d{5})$")
 
 
 def next_txn_no(session: Session, scope: str, day: date) -> str:
     """Hand out the next number of `scope` on `day`; 429 txn_number_exhausted past 99999."""
-    dialect = postgresql if is_postgres(session) else sqlite
-    table = TxnCounter.__table__
-    stmt = dialect.insert(table).values(scope=scope, business_date=day, last_seq=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.scope, table.c.business_date],
-        set_={"last_seq": table.c.last_seq + 1},
-        where=table.c.last_seq < MAX_SEQUENCE,
-    ).returning(table.c.last_seq)
-    seq = session.execute(stmt).scalar()
+    seq = sql.run(session, sql.for_dialect(session, sql.NEXT_SEQUENCE),
+                  {"scope": scope, "day": day}).scalar()
     if seq is None:
         log.warning("txn numbers exhausted for scope %s on %s", scope, day)
         raise ApiError("txn_number_exhausted", 429)

@@ -71,3 +71,10 @@ def test_partner_transfer_report_states_that_transfers_do_not_exist(page) -> Non
     page.fill("#f-to", "2017/08/31")
     page.click("#aggregate")
     assert "未実装" in page.inner_text("#transfers-unavailable")
+
+
+def test_shop_without_any_use_yet_gets_an_empty_report(page) -> None:  # type: ignore[no-untyped-def]
+    login(page, "00010011")
+    _aggregate(page, "2017/09/01", "2017/09/05")
+    assert "該当する取引はありません" in page.inner_text("#summary")
+    assert page.inner_text("#total-points") == "0"

@@ -10,10 +10,13 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
-from cloud_api.models.accounts import Point
+from cloud_api.models.accounts import Point, Terminal
 from cloud_api.models.ledger import JournalTxn
+from cloud_api.services.points import usable_points
 from cloud_api.services.reports.place_report import SETTLED_KINDS, PlaceQuery, shop_terminals
+from cloud_api.services.terminals import context_of
 
 
 @dataclass(frozen=True)
@@ -27,13 +30,24 @@ def municipal_points(conn: Connection, code: str) -> list[PointChoice]:
     return [PointChoice(i, n) for i, n in conn.execute(stmt)]
 
 
-def shop_points(conn: Connection, terminal_ids: tuple[str, ...]) -> list[PointChoice]:
-    """Points that were ever used at the shop's terminals (scope is indexed by the ledger)."""
+def shop_points(conn: Connection, terminal_ids: tuple[str, ...], today: date) -> list[PointChoice]:
+    """Points ever used at the shop's terminals (the ledger indexes scope) or usable there today."""
     used = (select(JournalTxn.point_id).where(JournalTxn.scope.in_(terminal_ids),
                                               JournalTxn.kind.in_(SETTLED_KINDS))
             .group_by(JournalTxn.point_id))
-    stmt = select(Point.id, Point.name).where(Point.id.in_(used)).order_by(Point.id)
+    ids = {i for (i,) in conn.execute(used)} | _usable_today(conn, terminal_ids, today)
+    stmt = select(Point.id, Point.name).where(Point.id.in_(ids)).order_by(Point.id)
     return [PointChoice(i, n) for i, n in conn.execute(stmt)]
+
+
+def _usable_today(conn: Connection, terminal_ids: tuple[str, ...], today: date) -> set[int]:
+    session = Session(bind=conn)
+    found: set[int] = set()
+    for terminal_id in terminal_ids:
+        terminal = session.get(Terminal, terminal_id)
+        if terminal is not None:
+            found |= {p.point_id for p in usable_points(session, context_of(terminal), today)}
+    return found
 
 
 def municipal_query(conn: Connection, code: str, point_id: int, first: date, last: date,
@@ -45,8 +59,8 @@ def municipal_query(conn: Connection, code: str, point_id: int, first: date, las
 
 
 def shop_query(conn: Connection, code: str, place: str, point_id: int, first: date,
-               last: date) -> PlaceQuery | None:
+               last: date, today: date) -> PlaceQuery | None:
     terminals = shop_terminals(conn, code, place)
-    if point_id not in {p.point_id for p in shop_points(conn, terminals)}:
+    if point_id not in {p.point_id for p in shop_points(conn, terminals, today)}:
         return None
     return PlaceQuery((point_id,), first, last, place, terminals)

@@ -50,6 +50,7 @@ class MobileGrantService:
         self.cards = cards
         self.store = store
         self.cloud: GrantCloud = support.cloud
+        self.chunk = UPLOAD_CHUNK
 
     # 画面76 ---------------------------------------------------------------------------------
     def sync_roster(self, business_id: str) -> int:
@@ -63,9 +64,14 @@ class MobileGrantService:
 
     # 画面77: offline card reads -------------------------------------------------------------
     def read_card(self, business_id: str) -> OfflineRead:
-        """Read the card in the slot and keep it for the upload (no network needed)."""
+        """Read the card in the slot and keep it for the upload (no network needed). The same
+        card read twice for one business is kept once (one participation, one grant)."""
         self.support.business(business_id)
         certificate = self.cards.read_certificate()
+        earlier = next((r for r in self.store.reads(business_id)
+                        if r.cert_serial == certificate.serial_hex), None)
+        if earlier is not None:
+            return earlier
         read = OfflineRead("m-" + uuid.uuid4().hex, business_id, certificate.der,
                            certificate.serial_hex, datetime.now().astimezone().isoformat())
         self.store.add_read(read)
@@ -95,8 +101,8 @@ class MobileGrantService:
     def upload(self, business_id: str) -> UploadSummary:
         """Send every undecided read; stops at the first chunk without an answer (retry later)."""
         undecided = self.store.reads(business_id, undecided=True)
-        for start in range(0, len(undecided), UPLOAD_CHUNK):
-            results = self.cloud.upload(business_id, undecided[start:start + UPLOAD_CHUNK])
+        for start in range(0, len(undecided), self.chunk):
+            results = self.cloud.upload(business_id, undecided[start:start + self.chunk])
             self.store.decide(results)
         return self.summary(business_id)
 

@@ -19,6 +19,7 @@ from tests.terminal.ui.harness import (MERGE_KEY_HEX, WorldTemplate, make_termin
                                        register)
 
 GRANT_TERMINAL = ("00053062", "ag8ake2")     # (エ) XX市1台目, 川崎市 141305
+BRANCH_TERMINAL = ("00053063", "branch12")   # (エ) a branch office's PC, added by these tests
 BUSINESS_ID = "0001"                         # 健康づくり事業, 100 pt per grant
 HOLDER = "MY123456"                          # on the roster in most tests; asks for notices
 OTHER = "KEY34567"                           # has a MyKey ID, not on the roster
@@ -119,13 +120,19 @@ def _stranger_card(demo: DemoWorld) -> Path:
     return path
 
 
-def _ask_for_notices(app: Any) -> None:
+def _prepare(app: Any) -> None:
+    """MY123456 asks for grant notices; a second (エ) terminal for a branch office (様式II)."""
     from cloud_api.db import unit_of_work
-    from cloud_api.models.accounts import Holder
+    from cloud_api.models.accounts import Holder, Terminal
+    from cloud_api.services.passwords import hash_password
 
     with unit_of_work(app.extensions["mykey"].sessions) as s:
         holder = s.scalar(select(Holder).where(Holder.mykey_id == HOLDER))
         holder.email, holder.notice_granted = HOLDER_EMAIL, True
+        s.add(Terminal(terminal_id=BRANCH_TERMINAL[0], municipality_code="141305", category="E",
+                       also_point_use=False, place="XX市支所", name="XX市支所1台目",
+                       state="issued", failed_attempts=0,
+                       password_hash=hash_password(BRANCH_TERMINAL[1])))
 
 
 @contextlib.contextmanager
@@ -141,7 +148,7 @@ def world_cloud(template: WorldTemplate, tmp_path: Path, smtp: Any) -> Iterator[
                         merge_key_hex=MERGE_KEY_HEX, merge_hash_secret="grant",
                         smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_from="noreply@city.example")
     app = create_app(settings)
-    _ask_for_notices(app)
+    _prepare(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -157,11 +164,11 @@ def world_cloud(template: WorldTemplate, tmp_path: Path, smtp: Any) -> Iterator[
         app.extensions["mykey"].engine.dispose()
 
 
-def grant_terminal(world: GrantWorld, home: Path, *, reader: Any = None,
-                   transport: Any = None) -> tuple[Any, Any]:
+def grant_terminal(world: GrantWorld, home: Path, *, reader: Any = None, transport: Any = None,
+                   terminal: tuple[str, str] = GRANT_TERMINAL) -> tuple[Any, Any]:
     """A registered (エ) terminal: (core services, grant services)."""
     from terminal_app.grant_support.services import build_grant_services
 
     services = make_terminal_services(home, world.url, reader=reader, transport=transport)
-    register(services, GRANT_TERMINAL)
+    register(services, terminal)
     return services, build_grant_services(services)

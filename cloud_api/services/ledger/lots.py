@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -26,8 +27,8 @@ class OpenLot:
 def holder_lots(session: Session, account_id: int) -> list[OpenLot]:
     """Every lot of the account with points left, earliest expiry first (expired ones included
     until the sweep takes them; `usable` filters by day)."""
-    rows = sql.run(session, sql.HOLDER_LOTS, {"account_id": account_id}).all()
-    return [OpenLot(lot_id, int(left), exp) for lot_id, left, exp in rows]
+    rows: list[Any] = list(sql.run(session, sql.HOLDER_LOTS, {"account_id": account_id}))
+    return [OpenLot(int(row[0]), int(row[1]), row[2]) for row in rows]
 
 
 def usable(lots: list[OpenLot], on: date) -> list[OpenLot]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
-from cloud_api.db import is_postgres
+from cloud_api.db import Base, is_postgres
 from cloud_api.models.ledger import (
     IdempotencyRecord,
     JournalEntry,
@@ -24,9 +24,10 @@ from cloud_api.models.ledger import (
     TxnCounter,
 )
 
-ACCOUNTS = LedgerAccount.__table__
-COUNTERS = TxnCounter.__table__
-RECORDS = IdempotencyRecord.__table__
+TABLES = Base.metadata.tables
+ACCOUNTS: Table = TABLES[LedgerAccount.__tablename__]
+COUNTERS: Table = TABLES[TxnCounter.__tablename__]
+RECORDS: Table = TABLES[IdempotencyRecord.__tablename__]
 MAX_SEQUENCE = 99_999
 
 ACCOUNT_BY_KEY = select(ACCOUNTS.c.id).where(ACCOUNTS.c.key == bindparam("key"))
@@ -38,10 +39,10 @@ HOLDER_LOTS = (select(Lot.id, Lot.amount - _used, Lot.expires_on)
                .where(Lot.account_id == bindparam("account_id"), Lot.amount > _used)
                .order_by(Lot.expires_on, Lot.id))
 
-INSERT_TXN = insert(JournalTxn.__table__).returning(JournalTxn.__table__.c.id)
-INSERT_ENTRIES = insert(JournalEntry.__table__)
-INSERT_CONSUMPTIONS = insert(LotConsumption.__table__)
-INSERT_LOT = insert(Lot.__table__)
+INSERT_TXN = insert(TABLES[JournalTxn.__tablename__]).returning(JournalTxn.id)
+INSERT_ENTRIES = insert(TABLES[JournalEntry.__tablename__])
+INSERT_CONSUMPTIONS = insert(TABLES[LotConsumption.__tablename__])
+INSERT_LOT = insert(TABLES[Lot.__tablename__])
 COMPLETE_RECORD = (update(RECORDS).where(RECORDS.c.id == bindparam("record_id"))
                    .values(status=bindparam("status"), response_body=bindparam("body"),
                            txn_id=bindparam("txn_id")))

@@ -1,9 +1,10 @@
 """Alembic migrations of the cloud database, driven programmatically (no alembic.ini).
 
-`upgrade(url)` is what `mykey-cloud init-db` runs. Until the first release there is one initial
-revision generated from `Base.metadata`; when models change, regenerate it with
-`python -m cloud_api.migrations regenerate` instead of stacking revisions (a test checks that
-upgrading an empty database gives exactly the models).
+`upgrade(url)` is what `mykey-cloud init-db` runs. Until the first release the schema should be
+one initial revision generated from `Base.metadata`: when models change, regenerate it with
+`python -m cloud_api.migrations regenerate` instead of stacking revisions. Regeneration folds
+every later revision into 0001 (their files are replaced). A test checks that upgrading an empty
+database to head gives exactly the models, whatever the revisions are.
 """
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def regenerate_initial() -> Path:
-    """Rewrite the single initial revision from the current models (before the first release)."""
+    """Rewrite the initial revision from the current models, folding in any later revision."""
     for old in (HERE / "versions").glob("*.py"):
+        log.info("folding %s into the initial revision", old.name)
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'empty.sqlite3'}"

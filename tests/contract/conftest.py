@@ -18,7 +18,7 @@ from cloud_api.app import create_app
 from cloud_api.clock import JST, FixedClock
 from cloud_api.config import Settings
 from cloud_api.db import Base, unit_of_work
-from drivers.card.card_file import save_card
+from drivers.card.card_file import CardDocument, save_card
 from drivers.card.cert_builder import Holder as CardHolder
 from drivers.card.test_ca import JpkiCA, create_ca, issue_card
 from drivers.card.virtual_reader import VirtualReader
@@ -55,6 +55,23 @@ class FlaskTransport:
         return HttpResponse(response.status_code, response.get_data(), dict(response.headers))
 
 
+class CardPool:
+    """Virtual cards issued once per session by the test CA (RSA key generation is slow);
+    the n-th card a test asks for is the same document in every test, each test gets its own
+    card file (so PIN counters never leak between tests) and its own database."""
+
+    def __init__(self, ca: JpkiCA) -> None:
+        self.ca = ca
+        self._docs: dict[tuple[int, bool], CardDocument] = {}
+
+    def get(self, n: int, with_sign_cert: bool) -> CardDocument:
+        if (n, with_sign_cert) not in self._docs:
+            holder = CardHolder("川崎　花子", "神奈川県川崎市高津区溝口１－１", date(1980, 2, 17), "2")
+            self._docs[(n, with_sign_cert)] = issue_card(
+                self.ca, holder, pin="1234", sign_password="ABC123" if with_sign_cert else None)
+        return self._docs[(n, with_sign_cert)]
+
+
 @dataclass
 class World:
     app: Flask
@@ -63,6 +80,8 @@ class World:
     reader: VirtualReader
     tmp: Path = Path(".")
     keyring: KeyringBackend = field(default_factory=MemoryKeyring)
+    pool: CardPool | None = None
+    issued: int = 0
 
     def services(self, name: str = "t1", **overrides: Any) -> Services:
         home = self.tmp / name
@@ -76,10 +95,10 @@ class World:
     def new_card(self, mykey_id: str | None, *, balance: int = 1730,
                  sign_password: str | None = "ABC123") -> Path:
         """A virtual card file for a holder (registered with `balance` points unless None)."""
-        doc = issue_card(self.ca, CardHolder("川崎　花子", "神奈川県川崎市高津区溝口１－１",
-                                             date(1980, 2, 17), "2"),
-                         pin="1234", sign_password=sign_password)
-        path = self.tmp / f"card-{mykey_id or 'unregistered'}-{id(doc)}.json"
+        assert self.pool is not None and sign_password in ("ABC123", None)
+        doc = self.pool.get(self.issued, sign_password is not None)
+        self.issued += 1
+        path = self.tmp / f"card-{self.issued}-{mykey_id or 'unregistered'}.json"
         save_card(doc, path)
         if mykey_id:
             seed.holder(self.app, mykey_id, doc, balance)
@@ -95,8 +114,13 @@ def jpki_ca(tmp_path_factory: pytest.TempPathFactory) -> JpkiCA:
     return create_ca(tmp_path_factory.mktemp("jpki-ca"))
 
 
+@pytest.fixture(scope="session")
+def card_pool(jpki_ca: JpkiCA) -> CardPool:
+    return CardPool(jpki_ca)
+
+
 @pytest.fixture
-def world(db_url: str, tmp_path: Path, jpki_ca: JpkiCA) -> Iterator[World]:
+def world(db_url: str, tmp_path: Path, jpki_ca: JpkiCA, card_pool: CardPool) -> Iterator[World]:
     ca = jpki_ca
     clock = FixedClock(datetime.now(JST).replace(microsecond=0))
     settings = Settings(database_url=db_url, data_dir=tmp_path / "cloud", jpki_ca_dir=ca.directory,
@@ -106,7 +130,7 @@ def world(db_url: str, tmp_path: Path, jpki_ca: JpkiCA) -> Iterator[World]:
     engine = app.extensions["mykey"].engine
     Base.metadata.create_all(engine)
     seed.base(app)
-    world = World(app, ca, FlaskTransport(app), VirtualReader(), tmp=tmp_path)
+    world = World(app, ca, FlaskTransport(app), VirtualReader(), tmp=tmp_path, pool=card_pool)
     try:
         yield world
     finally:

@@ -1,6 +1,7 @@
 """GIVEN the cloud's OpenAPI description (served at /api/v1/openapi.json) WHEN compared with
 the endpoints the terminal's client calls THEN every call exists there with its method, and every
-terminal-facing endpoint there has a client method."""
+terminal-facing endpoint there has a client method (the grant business endpoints belong to the
+business-support system, not to this counter client)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,8 @@ from tests.contract.conftest import World
 
 CLIENT = Path(__file__).resolve().parents[2] / "terminal_app" / "api" / "client.py"
 CALL = re.compile(r'"(GET|POST|PUT|DELETE)", f?"(?:\{API\})?(/[^"?]*)')
-NOT_FOR_THE_COUNTER = {("post", "/grants"), ("get", "/openapi.json")}  # grants: 業務支援システム
+NOT_FOR_THE_COUNTER = {("get", "/openapi.json")}
+GRANTS = "/grant"   # /grants, /grant-businesses, /grant-uploads: the 業務支援システム (category E)
 
 
 def client_calls() -> set[tuple[str, str]]:
@@ -25,4 +27,6 @@ def test_client_and_openapi_agree(world: World) -> None:
     calls = client_calls()
     assert len(calls) >= 20
     assert calls - served == set()
-    assert served - calls - NOT_FOR_THE_COUNTER == set()
+    missing = {(m, p) for m, p in served - calls - NOT_FOR_THE_COUNTER
+               if not p.startswith(GRANTS)}
+    assert missing == set()

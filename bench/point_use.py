@@ -254,7 +254,8 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
     try:
         url = pg.start() if pg else f"sqlite:///{work / 'cloud.sqlite3'}"
         clients = seed(url, args.terminals)
-        proc, port = start_server(url, work, args.workers, args.threads)
+        workers = args.sqlite_workers if db == "sqlite" else args.workers
+        proc, port = start_server(url, work, workers, args.threads)
         try:
             result: dict[str, object] = {"db": db, **drive(clients, port, args.seconds)}
         finally:
@@ -276,10 +277,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--sqlite-workers", type=int, default=1,
+                    help="SQLite has one writer: several processes only add lock waits")
     args = ap.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
-          f"  (terminals={args.terminals}, {args.workers}x{args.threads} gunicorn gthread)")
+          f"  (terminals={args.terminals}, gunicorn gthread {args.workers}x{args.threads},"
+          f" SQLite {args.sqlite_workers}x{args.threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
         r = run_one(db, args)
         base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"

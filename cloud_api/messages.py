@@ -110,6 +110,7 @@ JA: dict[str, str] = {
     "ledger_txn_no_duplicate": "同じ範囲で取引済番号が重複しています。",
     "ledger_idempotency_incomplete": "応答が記録されていない冪等キーの記録があります。",
     "ledger_idempotency_orphan": "冪等キーの記録が存在しない取引を指しています。",
+    "ledger_txn_record_missing": "取引に対応する記録（ロット・ポイント券・消込・合算）がありません。",
     "ledger_ok": "台帳の不変条件はすべて満たされています。",
     # accounts (ACCOUNTS): fields, terminals, cards, service IDs, MyKey IDs, imports
     "acct_field_required": "この項目は必須です。",

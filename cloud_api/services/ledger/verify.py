@@ -21,6 +21,7 @@ from cloud_api.models.ledger import (
     LedgerAccount,
     Lot,
     LotConsumption,
+    Merge,
     Voucher,
     VoucherClosing,
 )
@@ -124,6 +125,21 @@ def _vouchers(s: Session) -> Iterator[Violation]:
             yield Violation("ledger_voucher_lapsed_early", f"voucher_no={number}")
 
 
+RECORDS_OF_KIND = (("grant", Lot.txn_id), ("voucher_issue", Voucher.issue_txn_id),
+                   ("voucher_redeem", VoucherClosing.txn_id),
+                   ("voucher_lapse", VoucherClosing.txn_id), ("merge", Merge.txn_id))
+
+
+def _txn_records(s: Session) -> Iterator[Violation]:
+    """Each grant has its lot, each voucher txn its voucher or closing, each merge its record."""
+    for kind, column in RECORDS_OF_KIND:
+        missing = select(JournalTxn.id, JournalTxn.txn_no).where(
+            JournalTxn.kind == kind, JournalTxn.id.not_in(select(column)))
+        for txn_id, txn_no in s.execute(missing):
+            yield Violation("ledger_txn_record_missing", f"kind={kind} txn_id={txn_id} "
+                                                         f"txn_no={txn_no}")
+
+
 def _escrow(s: Session) -> Iterator[Violation]:
     held = _pairs(s, (select(LedgerAccount.point_id, func.sum(JournalEntry.amount))
                           .join(JournalEntry, JournalEntry.account_id == LedgerAccount.id)
@@ -159,5 +175,5 @@ def _idempotency(s: Session) -> Iterator[Violation]:
         yield Violation("ledger_idempotency_orphan", f"record_id={record_id}")
 
 
-CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _escrow, _txn_numbers,
-                       _idempotency]
+CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _txn_records, _escrow,
+                       _txn_numbers, _idempotency]

@@ -96,3 +96,28 @@ def test_concurrent_spends_and_vouchers_never_overdraw(world, grant_via_api, fac
                                clock.today())[0].balance
         assert balance == GRANTED - spent >= 0
         assert verify(s) == []
+
+
+def test_identical_requests_racing_apply_exactly_once(world, grant_via_api, factory, clock,
+                                                      server_url, app):
+    grant_via_api(GRANTED)
+    signer = SignedClient(None, factory.keys[MUSEUM], clock)
+    body = json.dumps({"card_token": world.token(MUSEUM), "point_id": f"{world.point_id:08d}",
+                       "amount": 100}).encode()
+    key = "race-" + secrets.token_hex(8)
+    barrier = threading.Barrier(12)
+
+    def fire(_: int) -> tuple[int, dict, str | None]:
+        barrier.wait()
+        resp = _send(server_url, signer, "/api/v1/spend", body, key)
+        return resp.status_code, resp.json(), resp.headers.get("Idempotent-Replayed")
+
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(fire, range(12)))
+    assert {status for status, _, _ in results} == {201}
+    assert len({json.dumps(r, sort_keys=True) for _, r, _ in results}) == 1
+    assert sum(replayed is None for _, _, replayed in results) == 1
+    with unit_of_work(app.extensions["mykey"].sessions) as s:
+        spends = s.scalars(select(JournalTxn.txn_no).where(JournalTxn.kind == "spend")).all()
+        assert len(spends) == 1
+        assert verify(s) == []

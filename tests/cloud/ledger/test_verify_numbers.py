@@ -3,11 +3,12 @@ names it (code + Japanese) and exits non-zero; 取引済番号 are per scope and
 cleanly past 99999."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import insert, select, text
 
+from cloud_api.clock import JST
 from cloud_api.commands import ledger_cmds
 from cloud_api.errors import ApiError
 from cloud_api.models.ledger import (
@@ -96,3 +97,26 @@ def test_txn_number_exhausted_past_99999_changes_nothing(ledger_db, clock, point
     assert run(ledger_db, lambda s: s.scalar(select(JournalTxn.kind).order_by(
         JournalTxn.id.desc()))) == "grant"
     assert _codes(ledger_db) == set()
+
+
+def test_a_merge_txn_without_its_merge_record_is_found(ledger):
+    from cloud_api.services.ledger.accounts import system_account
+    from cloud_api.services.ledger.journal import Leg, TxnHeader, post
+
+    def orphan(s):
+        a = system_account(s, "merge", 1)
+        b = system_account(s, "expired", 1)
+        post(s, TxnHeader(kind="merge", scope="SYSTEM", point_id=1, amount=1,
+                          executed_at=datetime(2017, 12, 31, 12, tzinfo=JST)),
+             [Leg(a, -1), Leg(b, 1)])
+    run(ledger, orphan)
+    assert "ledger_txn_record_missing" in _codes(ledger)
+
+
+def test_post_refuses_unbalanced_legs(ledger_db):
+    from cloud_api.services.ledger.journal import Leg, TxnHeader, post
+    header = TxnHeader(kind="correction", scope="SYSTEM", point_id=1, amount=1,
+                       executed_at=datetime(2017, 12, 31, 12, tzinfo=JST))
+    for legs in ([], [Leg(1, 5), Leg(2, -4)], [Leg(1, 0), Leg(2, 0)]):
+        with pytest.raises(ValueError):
+            run(ledger_db, post, header, legs)

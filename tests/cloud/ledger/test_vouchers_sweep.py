@@ -128,3 +128,20 @@ def test_sweep_expires_unused_lot_points(ledger_db, clock, point, terminal):
     assert (result.expired_accounts, result.expired_points) == (1, 100)
     assert sweep(ledger_db, clock).expired_points == 0
     assert run(ledger_db, verify) == []
+
+
+def test_sweep_command_reports_in_japanese_and_is_repeatable(ledger_db, db_url, clock, point,
+                                                              terminal, capsys):
+    from cloud_api.commands import sweep as sweep_cmd
+
+    _grant(ledger_db, clock, Pt(1, validity_days=1), amount=40)
+    _issue(ledger_db, clock, terminal, point, amount=10, days=1)
+    clock.advance(days=1)
+
+    class Args:
+        database_url = db_url
+    assert sweep_cmd.run(Args(), clock) == 0
+    assert "口座 1 件 / 30 ポイント、ポイント券 1 枚 / 10 ポイント" in capsys.readouterr().out
+    assert sweep_cmd.run(Args(), clock) == 0
+    assert "口座 0 件 / 0 ポイント、ポイント券 0 枚 / 0 ポイント" in capsys.readouterr().out
+    assert run(ledger_db, verify) == []

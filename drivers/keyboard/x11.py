@@ -8,12 +8,15 @@ keycodes on the fly, as xdotool does, was tried and rejected: XKB clients (Tk, m
 Xvfb) only pick up the first of several quick keymap changes and then receive "??" keys.
 
 `X11Clipboard` owns the CLIPBOARD selection with a 1x1 unmapped window and answers
-SelectionRequest events (TARGETS, UTF8_STRING, STRING, TEXT) on its own thread; `wait_delivered`
-returns once a requestor has fetched the text, i.e. the paste really happened.
+SelectionRequest events (TARGETS, UTF8_STRING, STRING, TEXT) on its own thread, which is the only
+user of its display connection; `wait_delivered` returns once a requestor has fetched the text,
+i.e. the paste really happened.
 """
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import select
 import threading
 from typing import Any
@@ -33,6 +36,7 @@ except ImportError:  # python-xlib is a Linux-only dependency
     xdisplay = None
 
 NAMED_KEYS = {"enter": "Return", "tab": "Tab"}
+OWN_TIMEOUT_S = 3.0
 
 
 def keysym_for(ch: str) -> int:
@@ -110,52 +114,73 @@ class XTestInjector:
 
 
 class X11Clipboard:
-    """Owns CLIPBOARD and serves its text to whoever pastes, from a background thread."""
+    """Owns CLIPBOARD and serves its text to whoever pastes.
+
+    python-xlib deadlocks when one thread waits for a reply while another reads events from
+    the same connection (seen: `sync()` in `offer` against `pending_events()` in the server
+    loop), so only the clipboard's own thread touches its display connection; `offer` hands it
+    the text through a queue and a wake-up pipe and waits until ownership is confirmed.
+    """
 
     def __init__(self, display_name: str) -> None:
         self._d = connect(display_name)
         self._window = self._d.screen().root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
         self._atoms = {name: self._d.intern_atom(name) for name in
                        ("CLIPBOARD", "TARGETS", "UTF8_STRING", "TEXT")}
+        self._d.sync()
         self._utf8 = b""
         self._latin1 = b""
+        self._offers: queue.Queue[str] = queue.Queue()
+        self._wake_r, self._wake_w = os.pipe()
+        self._owned = threading.Event()
+        self._owned_ok = False
         self._delivered = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._serve, name="x11-clipboard", daemon=True)
+        self._thread.start()
 
     def offer(self, text: str) -> None:
-        self._utf8 = text.encode("utf-8")
-        self._latin1 = text.encode("latin-1", errors="replace")
+        self._owned.clear()
         self._delivered.clear()
-        self._window.set_selection_owner(self._atoms["CLIPBOARD"], X.CurrentTime)
-        self._d.sync()
-        if self._d.get_selection_owner(self._atoms["CLIPBOARD"]) != self._window:
+        self._offers.put(text)
+        os.write(self._wake_w, b"o")
+        if not self._owned.wait(OWN_TIMEOUT_S) or not self._owned_ok:
             raise KeystrokeUnavailable(message("clipboard_failed", detail="selection owner"))
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="x11-clipboard", daemon=True)
-            self._thread.start()
 
     def wait_delivered(self, timeout_s: float) -> bool:
         return self._delivered.wait(timeout_s)
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
+        os.write(self._wake_w, b"q")
+        self._thread.join(timeout=OWN_TIMEOUT_S)
+        os.close(self._wake_r)
+        os.close(self._wake_w)
         self._d.close()
 
     def _serve(self) -> None:
         fd = self._d.fileno()
         while not self._stop.is_set():
-            if not self._d.pending_events():
-                select.select([fd], [], [], 0.1)
-                if not self._d.pending_events():
-                    continue
-            event = self._d.next_event()
-            if event.type == X.SelectionRequest:
-                self._answer(event)
-            elif event.type == X.SelectionClear:
-                log.debug("clipboard taken over by another client")
+            self._take_offers()
+            while self._d.pending_events():
+                event = self._d.next_event()
+                if event.type == X.SelectionRequest:
+                    self._answer(event)
+                elif event.type == X.SelectionClear:
+                    log.debug("clipboard taken over by another client")
+            readable, _, _ = select.select([fd, self._wake_r], [], [], 1.0)
+            if self._wake_r in readable:
+                os.read(self._wake_r, 64)
+
+    def _take_offers(self) -> None:
+        while not self._offers.empty():
+            text = self._offers.get_nowait()
+            self._utf8 = text.encode("utf-8")
+            self._latin1 = text.encode("latin-1", errors="replace")
+            self._window.set_selection_owner(self._atoms["CLIPBOARD"], X.CurrentTime)
+            owner = self._d.get_selection_owner(self._atoms["CLIPBOARD"])
+            self._owned_ok = owner == self._window
+            self._owned.set()
 
     def _answer(self, request: Any) -> None:
         prop = request.property or request.target      # obsolete clients pass None

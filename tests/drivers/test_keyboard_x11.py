@@ -177,6 +177,15 @@ def test_given_clipboard_mode_when_typed_then_the_field_pastes_the_id(xdisplay, 
     assert [k for _t, k in field.keys] == ["Control_L", "v", "Return"]   # pasted, not typed
 
 
+def test_given_many_pastes_in_a_row_when_typed_then_every_one_arrives(xdisplay, field):
+    """Regression: sharing one python-xlib connection between threads deadlocked by paste ~8."""
+    ids = [f"1800000{n:05d}" for n in range(25)]
+    with open_keystroke_sender(f"clipboard:{xdisplay}") as sender:
+        for service_id in ids:
+            sender.type_text(service_id)
+            assert field.next_report("SUBMIT ") == f"enter {service_id}"
+
+
 def test_given_bad_input_when_typed_then_nothing_reaches_the_field(xdisplay, field):
     with open_keystroke_sender(f"x11:{xdisplay}") as sender:
         with pytest.raises(KeystrokeInputError):

@@ -106,9 +106,12 @@ def _read_file(path: str) -> str | None:
 
 
 def _run(argv: Sequence[str]) -> str | None:
+    """stdout of a command, or None; on Windows without flashing a console window."""
+    no_window = getattr(subprocess, "CREATE_NO_WINDOW", 0)     # the GUI app has no console
     try:
         done = subprocess.run(list(argv), capture_output=True, text=True, encoding="utf-8",
-                              errors="replace", timeout=COMMAND_TIMEOUT_S, check=False)
+                              errors="replace", timeout=COMMAND_TIMEOUT_S, check=False,
+                              creationflags=no_window)
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.info("fingerprint source command %s failed: %s", argv[0], exc)
         return None
@@ -117,13 +120,15 @@ def _run(argv: Sequence[str]) -> str | None:
 
 def _read_registry(key: str, value: str) -> str | None:
     """HKLM value through `winreg`, in the 64-bit view (MachineGuid is absent from Wow6432Node)."""
+    if sys.platform != "win32":
+        return None
     try:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
+        import winreg
 
         access = winreg.KEY_READ | winreg.KEY_WOW64_64KEY
         with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key, 0, access) as handle:
             data, _kind = winreg.QueryValueEx(handle, value)
-    except (ImportError, OSError):
+    except OSError:
         return None
     return str(data)
 

@@ -238,3 +238,30 @@ def test_given_this_real_machine_when_fingerprinted_twice_then_it_is_stable() ->
     assert "cpu_id" in first.sources_used and first.platform == "linux"
     assert set(first.sources_used) | set(first.sources_missing) == {
         "cpu_id", "board_serial", "machine_uuid", "install_id"}
+
+
+def test_given_windows_when_a_source_command_runs_then_no_console_window_flashes(monkeypatch):
+    import subprocess
+
+    from drivers import fingerprint
+
+    seen = {}
+
+    def fake_run(argv, **kwargs):
+        seen.update(kwargs)
+        return subprocess.CompletedProcess(argv, 0, stdout="BFEBFBFF000906EA\r\n", stderr="")
+
+    monkeypatch.setattr(subprocess, "CREATE_NO_WINDOW", 0x08000000, raising=False)
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    assert fingerprint.default_sources().run(["powershell.exe", "-Command", "x"]) == \
+        "BFEBFBFF000906EA\r\n"
+    assert seen["creationflags"] == 0x08000000 and seen["timeout"] > 0
+
+
+def test_given_a_failing_or_missing_command_when_run_then_none():
+    from drivers.fingerprint import default_sources
+
+    run = default_sources().run
+    assert run([sys.executable, "-c", "import sys; sys.exit(3)"]) is None
+    assert run(["mykey-no-such-command-xyz"]) is None
+    assert run([sys.executable, "-c", "print('ok')"]) == "ok\n"

@@ -6,7 +6,8 @@ Qt-free. Two halves:
   `ScanResult` when a fast burst ends with Enter, and leaves human typing alone.
 * `open_keystroke_sender(spec)` (sender.py) — types a service ID (and Enter/Tab) into the field
   that has focus in the linked library/POS system: X11 XTest (x11.py), Windows SendInput
-  (win32.py), or a clipboard paste on either.
+  (win32.py), or a clipboard paste on either; `return_focus_from` first re-activates the window
+  that was active before ours (x11_focus.py; Windows z-order), i.e. the linked system.
 
 Recipe for the UI team (the only Qt code involved; put it in terminal_app/ui)::
 
@@ -37,9 +38,11 @@ Recipe for the UI team (the only Qt code involved; put it in terminal_app/ui)::
 
 Keystroke output (call it from a worker thread, after the service ID is known)::
 
+    own = int(main_window.winId())                # read in the GUI thread, pass it along
     try:
         with open_keystroke_sender(config.keystroke_spec) as sender:   # "auto" by default
-            sender.type_text(service_id, terminator="enter")
+            # the clerk clicked 照会 in OUR window: give the focus back to the linked system
+            sender.type_text(service_id, terminator="enter", return_focus_from=own)
     except (KeystrokeUnavailable, KeystrokeInputError) as exc:
         show_error(str(exc))                      # Japanese; fall back to 番号通知方式
 """

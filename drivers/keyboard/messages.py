@@ -25,6 +25,8 @@ MESSAGES: dict[str, str] = {
     "untypable": "キーボード配列で入力できない文字が含まれています（{text}）。",
     "send_failed": "キー入力の送信に失敗しました（{detail}）。",
     "clipboard_failed": "クリップボードに文字列を設定できませんでした（{detail}）。",
+    "no_previous_window": "連携システムの画面に切り替えられませんでした。連携システムの利用カード番号"
+                          "入力欄にカーソルをあててから、もう一度お試しください。",
     "paste_timeout": "貼り付け先の画面が応答しませんでした。連携システムの入力欄に"
                      "カーソルがあるか確認してください。",
     # keyboard wedge (scanner / shopping-street point card input)

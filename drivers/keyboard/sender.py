@@ -48,6 +48,8 @@ class KeyInjector(Protocol):
 
     def press_paste(self) -> None: ...              # Ctrl+V
 
+    def focus_previous(self, own_window: int) -> bool: ...   # activate the window below ours
+
     def close(self) -> None: ...
 
 
@@ -93,10 +95,18 @@ class KeystrokeSender:
         self._clipboard: Clipboard | None = None
         self._paste_always = paste_always
 
-    def type_text(self, text: str, terminator: str = "enter") -> None:
-        """Type `text`, then the terminator key ("enter", "tab" or "none")."""
+    def type_text(self, text: str, terminator: str = "enter",
+                  return_focus_from: int | None = None) -> None:
+        """Type `text`, then the terminator key ("enter", "tab" or "none").
+
+        `return_focus_from`: the native id of our own top-level window (Qt: ``int(winId())``).
+        When given, the window that was active before ours (the linked system) is activated
+        first, so the keystrokes go there and not into our own window.
+        """
         term = parse_terminator(terminator)
         check_text(text)
+        if return_focus_from is not None and not self._injector.focus_previous(return_focus_from):
+            raise KeystrokeUnavailable(message("no_previous_window"))
         if self._paste_always or not self._injector.can_type(text):
             self._paste(text)
         else:

@@ -10,6 +10,10 @@ Linux) and include the MOUSEINPUT member, so ``sizeof(INPUT)`` is the 40 bytes (
 that `SendInput` checks. The event plan is a pure function and is unit-tested on any OS; the
 calls into user32/kernel32 happen only on Windows.
 
+`focus_previous` walks the z-order below our top-level window (GetWindow GW_HWNDNEXT) to the
+first visible, titled, unowned application window — the one active before ours — and calls
+SetForegroundWindow, which Windows allows because our process is in the foreground then.
+
 Windows restriction (UIPI): a non-elevated process cannot send input to an elevated window;
 run the linked system and this software at the same integrity level.
 """
@@ -32,6 +36,8 @@ KEYEVENTF_UNICODE = 0x0004
 VK_TAB, VK_RETURN, VK_CONTROL, VK_V = 0x09, 0x0D, 0x11, 0x56
 NAMED_VK = {"enter": VK_RETURN, "tab": VK_TAB}
 CF_UNICODETEXT = 13
+GA_ROOT, GW_HWNDNEXT, GW_OWNER = 2, 2, 4
+GWL_EXSTYLE, WS_EX_TOOLWINDOW = -20, 0x00000080
 GMEM_MOVEABLE = 0x0002
 ULONG_PTR = ctypes.c_size_t
 
@@ -89,6 +95,19 @@ def input_array(events: list[KeyEvent]) -> Any:
     return array
 
 
+_HWND = ctypes.c_void_p
+_WINDOW_FUNCTIONS: dict[str, tuple[list[Any], Any]] = {   # 64-bit safe handle signatures
+    "GetAncestor": ([_HWND, ctypes.c_uint], _HWND),
+    "GetWindow": ([_HWND, ctypes.c_uint], _HWND),
+    "IsWindowVisible": ([_HWND], ctypes.c_int),
+    "IsIconic": ([_HWND], ctypes.c_int),
+    "GetWindowTextLengthW": ([_HWND], ctypes.c_int),
+    "GetWindowLongW": ([_HWND, ctypes.c_int], ctypes.c_long),
+    "SetForegroundWindow": ([_HWND], ctypes.c_int),
+    "GetForegroundWindow": ([], _HWND),
+}
+
+
 def _dll(name: str) -> Any:
     if sys.platform != "win32":
         raise KeystrokeUnavailable(message("not_windows"))
@@ -102,6 +121,9 @@ class SendInputInjector:
         self._user32 = _dll("user32")
         self._user32.SendInput.argtypes = [ctypes.c_uint, ctypes.POINTER(INPUT), ctypes.c_int]
         self._user32.SendInput.restype = ctypes.c_uint
+        for name, (argtypes, restype) in _WINDOW_FUNCTIONS.items():
+            function = getattr(self._user32, name)
+            function.argtypes, function.restype = argtypes, restype
 
     def can_type(self, text: str) -> bool:
         """KEYEVENTF_UNICODE can send any character, whatever the layout."""
@@ -115,6 +137,26 @@ class SendInputInjector:
 
     def press_paste(self) -> None:
         self._send(vk_events(VK_CONTROL, VK_V))
+
+    def focus_previous(self, own_window: int) -> bool:
+        """Bring the window below ours in the z-order (the previously active one) to the front."""
+        user32 = self._user32
+        window = user32.GetWindow(user32.GetAncestor(own_window, GA_ROOT), GW_HWNDNEXT)
+        while window:
+            if self._is_app_window(window):
+                user32.SetForegroundWindow(window)
+                return bool(user32.GetForegroundWindow() == window)
+            window = user32.GetWindow(window, GW_HWNDNEXT)
+        return False
+
+    def _is_app_window(self, window: int) -> bool:
+        """Visible, not minimised, titled, not a tool window, not owned (a real app window)."""
+        user32 = self._user32
+        ex_style = user32.GetWindowLongW(window, GWL_EXSTYLE)
+        return bool(user32.IsWindowVisible(window) and not user32.IsIconic(window)
+                    and user32.GetWindowTextLengthW(window) > 0
+                    and not ex_style & WS_EX_TOOLWINDOW
+                    and not user32.GetWindow(window, GW_OWNER))
 
     def close(self) -> None:
         """Nothing to release: SendInput holds no handle."""

@@ -84,6 +84,11 @@ class XTestInjector:
     def press_paste(self) -> None:
         self._tap(self._named("v"), self._control)
 
+    def focus_previous(self, own_window: int) -> bool:
+        from drivers.keyboard.x11_focus import focus_previous_window
+
+        return focus_previous_window(self._d, own_window)
+
     def close(self) -> None:
         self._d.close()
 

@@ -30,8 +30,13 @@ from drivers.keyboard.win32 import (
 class RecordingInjector:
     """Records the calls a back-end would turn into key events."""
 
-    def __init__(self) -> None:
+    def __init__(self, previous_window: bool = True) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.previous_window = previous_window
+
+    def focus_previous(self, own_window: int) -> bool:
+        self.calls.append(("focus", hex(own_window)))
+        return self.previous_window
 
     def can_type(self, text: str) -> bool:
         return text.isascii()
@@ -92,6 +97,19 @@ def test_given_a_good_id_when_typed_then_chars_then_terminator():
     with KeystrokeSender(injector, name="recording") as sender:
         sender.type_text("180000000011", "tab")
     assert injector.calls == [("chars", "180000000011"), ("key", "tab"), ("close", "")]
+
+
+def test_given_our_window_id_when_typed_then_focus_returns_first():
+    injector = RecordingInjector()
+    KeystrokeSender(injector).type_text("180000000011", "enter", return_focus_from=0x3A00007)
+    assert injector.calls == [("focus", "0x3a00007"), ("chars", "180000000011"), ("key", "enter")]
+
+
+def test_given_no_previous_window_when_typed_then_a_japanese_error_and_nothing_typed():
+    injector = RecordingInjector(previous_window=False)
+    with pytest.raises(KeystrokeUnavailable, match="連携システムの画面に切り替えられませんでした"):
+        KeystrokeSender(injector).type_text("180000000011", return_focus_from=0x3A00007)
+    assert injector.calls == [("focus", "0x3a00007")]
 
 
 def test_given_clipboard_mode_when_nobody_pastes_then_a_clear_error_and_no_terminator():

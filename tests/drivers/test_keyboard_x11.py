@@ -13,8 +13,11 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,6 +187,63 @@ def test_given_many_pastes_in_a_row_when_typed_then_every_one_arrives(xdisplay, 
         for service_id in ids:
             sender.type_text(service_id)
             assert field.next_report("SUBMIT ") == f"enter {service_id}"
+
+
+def next_event_of_type(d: Any, event_type: int) -> Any:
+    """The next X event of that type on connection `d`, awaited with a timeout."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        while d.pending_events():
+            event = d.next_event()
+            if event.type == event_type:
+                return event
+        select.select([d.fileno()], [], [], max(0.0, deadline - time.monotonic()))
+    pytest.fail(f"no X event of type {event_type} within {TIMEOUT_S} s")
+
+
+@pytest.fixture
+def own_window(xdisplay: str, field: TextField) -> Iterator[Any]:
+    """Our app's window, mapped above the field and holding the focus (as after clicking 照会)."""
+    from Xlib import X
+    from Xlib import display as xlib_display
+
+    d = xlib_display.Display(xdisplay)
+    screen = d.screen()
+    window = screen.root.create_window(40, 40, 240, 120, 0, screen.root_depth, X.InputOutput,
+                                       X.CopyFromParent, event_mask=X.StructureNotifyMask
+                                       | X.KeyPressMask)
+    window.map()
+    next_event_of_type(d, X.MapNotify)
+    window.set_input_focus(X.RevertToParent, X.CurrentTime)
+    d.sync()
+    try:
+        yield types.SimpleNamespace(id=window.id, display=d)
+    finally:
+        d.close()
+
+
+def test_given_our_window_has_the_focus_when_typed_with_return_focus_then_the_field_gets_it(
+        xdisplay, field, own_window):
+    with open_keystroke_sender(f"x11:{xdisplay}") as sender:
+        sender.type_text("180000000011", return_focus_from=own_window.id)
+    assert field.next_report("READY") == ""                    # the field got the focus back
+    assert field.next_report("SUBMIT ") == "enter 180000000011"
+
+
+def test_given_our_window_has_the_focus_when_typed_without_return_then_our_window_gets_keys(
+        xdisplay, field, own_window):
+    """Why return_focus_from exists: otherwise the ID is typed into our own window."""
+    from Xlib import X
+
+    with open_keystroke_sender(f"x11:{xdisplay}") as sender:
+        sender.type_text("1")
+    assert next_event_of_type(own_window.display, X.KeyPress).window.id == own_window.id
+
+
+def test_given_no_window_below_ours_when_returning_focus_then_a_japanese_error(xdisplay):
+    with (open_keystroke_sender(f"x11:{xdisplay}") as sender,
+          pytest.raises(KeystrokeUnavailable, match="連携システムの画面に切り替えられませんでした")):
+        sender.type_text("180000000011", return_focus_from=0x7FFFFF0)
 
 
 def test_given_bad_input_when_typed_then_nothing_reaches_the_field(xdisplay, field):

@@ -111,6 +111,11 @@ JA: dict[str, str] = {
     "ledger_idempotency_incomplete": "応答が記録されていない冪等キーの記録があります。",
     "ledger_idempotency_orphan": "冪等キーの記録が存在しない取引を指しています。",
     "ledger_txn_record_missing": "取引に対応する記録（ロット・ポイント券・消込・合算）がありません。",
+    "txn_not_found": "指定された取引済番号の取引が見つかりません。",
+    "txn_not_correctable": "この種類の取引は取消できません。",
+    "txn_already_corrected": "この取引は既に取消されています。",
+    "correction_reason_required": "取消の理由を入力してください。",
+    "ledger_correction_mismatch": "取消取引が元の取引と一致しません。",
     "ledger_ok": "台帳の不変条件はすべて満たされています。",
     # accounts (ACCOUNTS): fields, terminals, cards, service IDs, MyKey IDs, imports
     "acct_field_required": "この項目は必須です。",

@@ -1,7 +1,8 @@
 """Place reports (画面87 / 参考88): point use settled to the calling terminal's place.
 
 Counted are the transactions that create a settlement for the place: point use (spend) and
-voucher redemption, at any terminal of the same municipality and installation place.
+voucher redemption, at any terminal of the same municipality and installation place; a
+correction of a point use appears as a row with a negative amount.
 """
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.ledger.refs import TerminalLike
 
-SETTLED_KINDS = ("spend", "voucher_redeem")
+SETTLED_KINDS = ("spend", "voucher_redeem", "correction")   # a correction takes a spend back
 ROW_CAP = 1000
+SIGNED_AMOUNT = case((JournalTxn.kind == "correction", -JournalTxn.amount),
+                     else_=JournalTxn.amount)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def _where(terminal: TerminalLike, frm: date, to: date):  # type: ignore[no-unty
 
 def summary(session: Session, terminal: TerminalLike, frm: date, to: date) -> PlaceSummary:
     count, points = session.execute(
-        select(func.count(), func.coalesce(func.sum(JournalTxn.amount), 0))
+        select(func.count(), func.coalesce(func.sum(SIGNED_AMOUNT), 0))
         .where(*_where(terminal, frm, to))).one()
     return PlaceSummary(terminal.place, int(count), int(points))
 
@@ -54,7 +57,7 @@ def rows(session: Session, terminal: TerminalLike, frm: date, to: date,
          limit: int | None = None) -> Iterator[ReportRow]:
     """Detail rows in time order, streamed from a server-side cursor (yield_per)."""
     query = (select(JournalTxn.executed_at, JournalTxn.place, JournalTxn.mykey_id,
-                    JournalTxn.amount, JournalTxn.terminal_id, JournalTxn.txn_no)
+                    SIGNED_AMOUNT, JournalTxn.terminal_id, JournalTxn.txn_no)
              .where(*_where(terminal, frm, to)).order_by(JournalTxn.executed_at, JournalTxn.id))
     if limit is not None:
         query = query.limit(limit)

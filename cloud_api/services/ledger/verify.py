@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cloud_api.messages import message
 from cloud_api.models.ledger import (
@@ -127,7 +127,8 @@ def _vouchers(s: Session) -> Iterator[Violation]:
 
 RECORDS_OF_KIND = (("grant", Lot.txn_id), ("voucher_issue", Voucher.issue_txn_id),
                    ("voucher_redeem", VoucherClosing.txn_id),
-                   ("voucher_lapse", VoucherClosing.txn_id), ("merge", Merge.txn_id))
+                   ("voucher_lapse", VoucherClosing.txn_id), ("merge", Merge.txn_id),
+                   ("correction", Lot.txn_id))
 
 
 def _txn_records(s: Session) -> Iterator[Violation]:
@@ -138,6 +139,24 @@ def _txn_records(s: Session) -> Iterator[Violation]:
         for txn_id, txn_no in s.execute(missing):
             yield Violation("ledger_txn_record_missing", f"kind={kind} txn_id={txn_id} "
                                                          f"txn_no={txn_no}")
+
+
+def _corrections(s: Session) -> Iterator[Violation]:
+    """A correction reverses a spend of the same point, amount and holder."""
+    original = aliased(JournalTxn)
+    bad = (select(JournalTxn.id, JournalTxn.txn_no)
+           .outerjoin(original, original.id == JournalTxn.corrects_txn_id)
+           .where(JournalTxn.kind == "correction")
+           .where((original.id.is_(None)) | (original.kind != "spend")
+                  | (original.amount != JournalTxn.amount)
+                  | (original.point_id != JournalTxn.point_id)
+                  | (original.holder_id != JournalTxn.holder_id)))
+    for txn_id, txn_no in s.execute(bad):
+        yield Violation("ledger_correction_mismatch", f"txn_id={txn_id} txn_no={txn_no}")
+    twice = (select(JournalTxn.corrects_txn_id).where(JournalTxn.corrects_txn_id.is_not(None))
+             .group_by(JournalTxn.corrects_txn_id).having(func.count() > 1))
+    for (txn_id,) in s.execute(twice):
+        yield Violation("ledger_correction_mismatch", f"corrected twice: txn_id={txn_id}")
 
 
 def _escrow(s: Session) -> Iterator[Violation]:
@@ -175,5 +194,5 @@ def _idempotency(s: Session) -> Iterator[Violation]:
         yield Violation("ledger_idempotency_orphan", f"record_id={record_id}")
 
 
-CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _txn_records, _escrow,
-                       _txn_numbers, _idempotency]
+CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _txn_records, _corrections,
+                       _escrow, _txn_numbers, _idempotency]

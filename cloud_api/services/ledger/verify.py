@@ -156,7 +156,7 @@ def _corrections(s: Session) -> Iterator[Violation]:
     twice = (select(JournalTxn.corrects_txn_id).where(JournalTxn.corrects_txn_id.is_not(None))
              .group_by(JournalTxn.corrects_txn_id).having(func.count() > 1))
     for (corrected_id,) in s.execute(twice):
-        yield Violation("ledger_correction_mismatch", f"corrected twice: corrected_id={corrected_id}")
+        yield Violation("ledger_correction_mismatch", f"corrected twice: txn_id={corrected_id}")
 
 
 def _escrow(s: Session) -> Iterator[Violation]:

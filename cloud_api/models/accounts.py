@@ -31,7 +31,8 @@ CATEGORIES = ("A", "I", "U", "E")
 TERMINAL_STATES = ("issued", "active", "locked", "retired")
 LOOKUP_MODES = ("number", "barcode", "handoff", "label")
 SYMBOLOGIES = ("code128", "nw7", "ean13", "code39")
-ACCOUNT_TYPES = ("普通", "当座", "郵便貯金")
+# 口座種別 as stable codes: ordinary = 普通預金, current = 当座預金, postal = 郵便貯金 (labels: UI)
+ACCOUNT_TYPES = ("ordinary", "current", "postal")
 TARGET_SCOPES = ("municipality", "category", "id_business", "terminal")
 
 

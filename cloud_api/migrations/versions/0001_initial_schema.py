@@ -88,7 +88,7 @@ def upgrade() -> None:
     sa.Column('bank_account_type', sa.String(length=8), nullable=True),
     sa.Column('bank_account_number', sa.String(length=8), nullable=True),
     sa.Column('bank_account_holder', sa.String(length=30), nullable=True),
-    sa.CheckConstraint("bank_account_type IS NULL OR bank_account_type IN ('普通', '当座', '郵便貯金')", name=op.f('ck_municipalities_account_type')),
+    sa.CheckConstraint("bank_account_type IS NULL OR bank_account_type IN ('ordinary', 'current', 'postal')", name=op.f('ck_municipalities_account_type')),
     sa.CheckConstraint('length(code) = 6', name=op.f('ck_municipalities_code_len')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_municipalities'))
     )

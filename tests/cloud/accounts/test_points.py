@@ -42,7 +42,7 @@ def test_prefecture_point_is_usable_in_its_municipalities_only(tokushima, sessio
     assert names(sessions, ctx("3", "I", "141305")) == []
 
 
-@pytest.mark.parametrize("target, where, usable", [
+TARGET_CASES = [
     ({"scope": "municipality", "municipality_code": "362018"}, ctx("00020005", "A", "362018"), True),
     ({"scope": "municipality", "municipality_code": "362018"}, ctx("9", "I", "362026"), False),
     ({"scope": "category", "municipality_code": "362026", "category": "I"},
@@ -53,19 +53,23 @@ def test_prefecture_point_is_usable_in_its_municipalities_only(tokushima, sessio
      ctx("8", "A", "362026", "000009"), True),
     ({"scope": "id_business", "id_business_id": "000009"}, ctx("8", "A", "362026"), False),
     ({"scope": "terminal", "terminal_id": "00020005"}, ctx("00020005", "A", "362018"), True),
-    ({"scope": "terminal", "terminal_id": "00020005"}, ctx("00020006", "A", "362018"), False)])
-def test_event_is_usable_only_at_selected_terminals(tokushima, sessions, target, where, usable
-                                                    ) -> None:
-    tokushima.point("360007", "阿波踊り", 10, kind="event", service=NOV, targets=[target])
-    assert names(sessions, where) == (["阿波踊り"] if usable else [])
+    ({"scope": "terminal", "terminal_id": "00020005"}, ctx("00020006", "A", "362018"), False)]
 
 
-@pytest.mark.parametrize("day, usable", [(date(2026, 10, 31), False), (date(2026, 11, 1), True),
-                                         (date(2026, 11, 30), True), (date(2026, 12, 1), False)])
-def test_event_is_usable_only_inside_its_service_period(tokushima, sessions, day, usable) -> None:
+def test_event_is_usable_only_at_selected_terminals(tokushima, sessions, subtests) -> None:
+    for n, (target, where, usable) in enumerate(TARGET_CASES):
+        tokushima.point("360007", f"阿波踊り{n}", 10, kind="event", service=NOV, targets=[target])
+        with subtests.test(target=target, terminal=where.terminal_id):
+            assert (f"阿波踊り{n}" in names(sessions, where)) is usable
+
+
+def test_event_is_usable_only_inside_its_service_period(tokushima, sessions) -> None:
     tokushima.point("360007", "阿波踊り", 10, kind="event", service=NOV,
                     targets=[{"scope": "municipality", "municipality_code": "362018"}])
-    assert names(sessions, ctx("00020005", "A", "362018"), day) == (["阿波踊り"] if usable else [])
+    for day, usable in ((date(2026, 10, 31), False), (date(2026, 11, 1), True),
+                        (date(2026, 11, 30), True), (date(2026, 12, 1), False)):
+        got = names(sessions, ctx("00020005", "A", "362018"), day)
+        assert got == (["阿波踊り"] if usable else []), day
 
 
 def test_point_ids_are_eight_digits(tokushima, sessions) -> None:

@@ -98,30 +98,37 @@ def test_a_right_password_resets_the_failure_count(client, issued, sessions) -> 
         assert s.get(Terminal, TID).failed_attempts == 0
 
 
-@pytest.mark.parametrize("terminal_id, password", [
-    ("99999999", "e912kfja"), ("5245", "e912kfja"), (TID, ""), (None, None), (TID, 12345678)])
-def test_unknown_or_malformed_credentials_say_the_same(client, issued, terminal_id, password
-                                                      ) -> None:
-    resp = precheck(client, terminal_id, password)
-    assert resp.status_code == 401 and problem(resp)["code"] == "terminal_bad_credentials"
-    assert problem(resp)["detail"] == "端末IDまたは端末パスワードが正しくありません。"
+BAD_CREDENTIALS = [("99999999", "e912kfja"), ("5245", "e912kfja"), (TID, ""), (None, None),
+                   (TID, 12345678)]
 
 
-@pytest.mark.parametrize("field, value, code", [
+def test_unknown_or_malformed_credentials_say_the_same(client, issued, subtests) -> None:
+    for terminal_id, password in BAD_CREDENTIALS:
+        with subtests.test(terminal_id=terminal_id, password=password):
+            resp = precheck(client, terminal_id, password)
+            assert resp.status_code == 401 and problem(resp)["code"] == "terminal_bad_credentials"
+            assert problem(resp)["detail"] == "端末IDまたは端末パスワードが正しくありません。"
+
+
+BAD_CONTACT = [
     ("place", "", "required"), ("place", "あ" * 51, "too_long"), ("name", "x" * 51, "too_long"),
     ("person", "y" * 31, "too_long"), ("postal_code", "213-0001", "invalid_format"),
     ("postal_code", "213000", "invalid_format"), ("address", "a" * 121, "too_long"),
     ("phone", "044-822-241３", "invalid_format"), ("phone", "0" * 16, "too_long"),
     ("email", "abc.example.com", "invalid_format"), ("email", "a@b.c" + "d" * 251, "too_long"),
     ("id_business_id", "", "required"), ("id_business_id", "999999", "unknown"),
-    ("id_business_id", "12", "invalid_format")])
-def test_bad_contact_is_refused_field_by_field(client, issued, app, field, value, code) -> None:
+    ("id_business_id", "12", "invalid_format")]
+
+
+def test_bad_contact_is_refused_field_by_field(client, issued, app, subtests) -> None:
     before = snapshot(app)
-    resp = register(client, new_key(TID), contact={**CONTACT, field: value})
-    assert resp.status_code == 422
-    errors = problem(resp)["errors"]
-    assert [(e["field"], e["code"]) for e in errors] == [(field, code)]
-    assert errors[0]["message"]  # Japanese text for the clerk
+    for field, value, code in BAD_CONTACT:
+        with subtests.test(field=field, value=value):
+            resp = register(client, new_key(TID), contact={**CONTACT, field: value})
+            assert resp.status_code == 422
+            errors = problem(resp)["errors"]
+            assert [(e["field"], e["code"]) for e in errors] == [(field, code)]
+            assert errors[0]["message"]  # Japanese text for the clerk
     assert snapshot(app) == before
 
 
@@ -135,12 +142,13 @@ def test_category_i_may_not_name_an_id_business(client, issued) -> None:
     assert register(client, key, password="gja8zo9a", contact=contact).status_code == 201
 
 
-@pytest.mark.parametrize("extra", [{"public_key": "AAAA"}, {"fingerprint": "AB" * 32},
-                                   {"fingerprint": "ab" * 31}, {"public_key": None}])
-def test_bad_key_or_fingerprint_is_refused(client, issued, app, extra) -> None:
+def test_bad_key_or_fingerprint_is_refused(client, issued, app, subtests) -> None:
     before = snapshot(app)
-    resp = register(client, new_key(TID), **extra)
-    assert resp.status_code == 422 and problem(resp)["code"] == "validation_failed"
+    for extra in ({"public_key": "AAAA"}, {"fingerprint": "AB" * 32}, {"fingerprint": "ab" * 31},
+                  {"public_key": None}):
+        with subtests.test(**extra):
+            resp = register(client, new_key(TID), **extra)
+            assert resp.status_code == 422 and problem(resp)["code"] == "validation_failed"
     assert snapshot(app) == before
 
 

@@ -17,8 +17,8 @@ from cloud_api.db import unit_of_work
 from cloud_api.errors import ValidationError
 from cloud_api.models.accounts import Holder
 from cloud_api.services import cards, jpki, points, service_ids
-from cloud_api.services.validation import field_error
 from cloud_api.services.ledger.balances import balances_for
+from cloud_api.services.validation import field_error
 
 log = logging.getLogger(__name__)
 

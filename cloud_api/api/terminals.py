@@ -13,8 +13,8 @@ from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.models.accounts import Terminal
 from cloud_api.services import terminals
-from cloud_api.services.validation import require_object
 from cloud_api.services.terminals import context_of
+from cloud_api.services.validation import require_object
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,8 @@ def change_contact() -> dict[str, Any]:
 
 def terminal_json(session: Any, t: Terminal) -> dict[str, Any]:
     m = terminals.municipality_of(session, t)
-    business = None
-    if t.id_business_id:
-        b = session.get(terminals.IdBusiness, t.id_business_id)
+    business, b = None, terminals.id_business_of(session, t)
+    if b is not None:
         business = {"id": b.id, "name": b.name, "lookup_mode": b.lookup_mode,
                     "symbology": b.symbology, "is_shopping_street": b.is_shopping_street,
                     "street_name": b.street_name}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import cloud_api.models as models
+from cloud_api import models
 
 config = context.config
 target_metadata = models.metadata

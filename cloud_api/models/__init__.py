@@ -10,11 +10,11 @@ import importlib
 import pkgutil
 
 from cloud_api.db import Base
-from cloud_api.models import accounts  # noqa: F401  (first: the others refer to its tables)
+from cloud_api.models import accounts
 
 for _info in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_info.name}")
 
 metadata = Base.metadata
 
-__all__ = ["Base", "metadata", "accounts"]
+__all__ = ["Base", "accounts", "metadata"]

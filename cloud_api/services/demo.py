@@ -18,8 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import JST, Clock
-from cloud_api.models.accounts import (EventTarget, GrantBusiness, Holder, HolderCertificate,
-                                       IdBusiness, Municipality, MykeyIdRegistry, Point, Terminal)
+from cloud_api.models.accounts import (
+    EventTarget,
+    GrantBusiness,
+    Holder,
+    HolderCertificate,
+    IdBusiness,
+    Municipality,
+    MykeyIdRegistry,
+    Point,
+    Terminal,
+)
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.passwords import hash_password
@@ -126,11 +135,11 @@ def _businesses_and_terminals(session: Session, result: DemoResult) -> None:
         _add_if_missing(session, IdBusiness, bid, IdBusiness(
             id=bid, name=name, municipality_code=code, lookup_mode=mode, symbology=symbology,
             is_shopping_street=street is not None, street_name=street), result)
-    for tid, cat, also, bid, place, name, password, code in TERMINALS:
+    for tid, cat, also, t_bid, place, name, password, code in TERMINALS:
         if session.get(Terminal, tid) is None:
             _add_if_missing(session, Terminal, tid, Terminal(
                 terminal_id=tid, municipality_code=code, category=cat, also_point_use=also,
-                id_business_id=bid, place=place, name=name, state="issued", failed_attempts=0,
+                id_business_id=t_bid, place=place, name=name, state="issued", failed_attempts=0,
                 password_hash=hash_password(password)), result)
 
 

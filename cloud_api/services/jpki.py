@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = {".pem", ".crt", ".cer", ".der", ".crl"}
 # PEM files may hold certificates, CRLs and (ignored) keys, e.g. the test CA's folder.
-PEM_BLOCK = re.compile(rb"(-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \2-----)", re.S)
+PEM_BLOCK = re.compile(rb"(-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \2-----)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class TrustStore:
     crls: list[x509.CertificateRevocationList]
 
     @classmethod
-    def load(cls, folder: Path | None) -> "TrustStore":
+    def load(cls, folder: Path | None) -> TrustStore:
         store = cls([], [])
         if folder is None or not folder.is_dir():
             return store

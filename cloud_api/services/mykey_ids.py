@@ -23,8 +23,14 @@ from sqlalchemy.orm import Session
 
 from cloud_api.clock import JST
 from cloud_api.errors import ApiError, Conflict, NotFound
-from cloud_api.models.accounts import (Holder, HolderCertificate, Municipality, MykeyChallenge,
-                                       MykeyIdRegistry, Point)
+from cloud_api.models.accounts import (
+    Holder,
+    HolderCertificate,
+    Municipality,
+    MykeyChallenge,
+    MykeyIdRegistry,
+    Point,
+)
 from cloud_api.services import validation as v
 from cloud_api.services.jpki import VerifiedCert
 from cloud_api.services.passwords import hash_password

@@ -87,7 +87,7 @@ def _parse_rows(parsed: ParsedList, table: Table) -> None:
         cells = {n: (table[i][c] if c < len(table[i]) else "") for n, c in parsed.columns.items()}
         if _skippable(cells):
             continue
-        for name in carry:
+        for name in ("区分", "ID付与事業者名"):   # in this order: a new 区分 resets the business
             if cells.get(name):
                 if name == "区分" and cells[name] != carry[name]:
                     carry["ID付与事業者名"] = ""  # a new section starts its own businesses
@@ -157,7 +157,7 @@ def check_against_db(session: Session, parsed: ParsedList, generate: bool) -> di
         raise ApiError("import_unknown_municipality", 422, municipality_code=code or "")
     businesses = {b.name: b.id for b in session.scalars(
         select(IdBusiness).where(IdBusiness.municipality_code == code))}
-    errors, seen = list(parsed.errors), set()
+    errors, seen = list(parsed.errors), set[str]()
     for row in parsed.rows:
         problem = _db_problem(session, row, code, businesses, seen, generate)
         if problem:

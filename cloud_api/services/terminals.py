@@ -185,6 +185,10 @@ def reset_terminal(session: Session, terminal_id: str, new_password: str | None 
     return new_password if generate else None
 
 
+def id_business_of(session: Session, terminal: Terminal) -> IdBusiness | None:
+    return session.get(IdBusiness, terminal.id_business_id) if terminal.id_business_id else None
+
+
 def municipality_of(session: Session, terminal: Terminal) -> Municipality:
     municipality = session.get(Municipality, terminal.municipality_code)
     assert municipality is not None  # a foreign key guarantees it

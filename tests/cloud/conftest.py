@@ -15,7 +15,6 @@ import base64
 import hashlib
 import json
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,13 +27,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 
-import cloud_api.models as models
-from cloud_api import create_app
+from cloud_api import create_app, models
 from cloud_api.clock import JST, FixedClock
 from cloud_api.config import Settings
 from cloud_api.db import unit_of_work
-from cloud_api.models.accounts import (EventTarget, Holder, HolderCertificate, IdBusiness,
-                                       Municipality, MykeyIdRegistry, Point, Terminal)
+from cloud_api.models.accounts import (
+    EventTarget,
+    Holder,
+    HolderCertificate,
+    IdBusiness,
+    Municipality,
+    MykeyIdRegistry,
+    Point,
+    Terminal,
+)
 from cloud_api.services.passwords import hash_password
 from cloud_api.services.terminal_auth import canonical_string
 
@@ -231,4 +237,4 @@ def problem(resp: Any) -> dict[str, Any]:
     return resp.get_json()  # type: ignore[no-any-return]
 
 
-__all__ = ["Factory", "SignedClient", "problem", "NOW", "time"]
+__all__ = ["NOW", "Factory", "SignedClient", "problem"]

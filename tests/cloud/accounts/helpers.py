@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from flask import Flask
 from sqlalchemy import inspect, select
 
-import cloud_api.models as models
+from cloud_api import models
 from drivers.card.cert_builder import Holder as CardPerson
 from drivers.card.test_ca import JpkiCA, create_ca, issue_card, reissue_card
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from cloud_api.db import unit_of_work
+from cloud_api.errors import ApiError
 from cloud_api.models.accounts import HolderCertificate
 from cloud_api.services.cards import CardHolderRef, issue_card_token, resolve_card_token
 from cloud_api.services.cert_links import import_links, read_links
@@ -53,11 +54,11 @@ def test_token_is_bound_to_terminal_and_time(museum) -> None:
     assert resolve_card_token(token, TID, NOW, secret=secret) == CardHolderRef(7, "MY123456")
     for terminal, at, key in ((TID, NOW + timedelta(seconds=601), secret),
                               ("00052560", NOW, secret), (TID, NOW, b"x" * 32)):
-        with pytest.raises(Exception) as err:
+        with pytest.raises(ApiError) as err:
             resolve_card_token(token, terminal, at, secret=key)
         assert getattr(err.value, "code", None) == "card_token_invalid"
     forged = token.split(".")[0] + "." + token.split(".")[1][::-1]
-    with pytest.raises(Exception):
+    with pytest.raises(ApiError):
         resolve_card_token(forged, TID, NOW, secret=secret)
 
 
@@ -165,7 +166,7 @@ def test_bad_cert_link_file_imports_nothing(museum, sessions, tmp_path: Path, ap
     path = tmp_path / "links.csv"
     path.write_text("old_serial,new_serial\n100,200\nabc,300\n", encoding="utf-8")
     before = snapshot(app)
-    with pytest.raises(Exception) as err:
+    with pytest.raises(ApiError) as err:
         read_links(path)
     assert getattr(err.value, "code", "") == "cert_link_bad_rows"
     assert "3行目" in err.value.detail  # type: ignore[attr-defined]

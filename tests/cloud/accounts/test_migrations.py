@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-import cloud_api.models as models
-from alembic.script import ScriptDirectory
-
+from cloud_api import models
 from cloud_api.migrations import INITIAL_REV, alembic_config, upgrade
 
 

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cloud_api.services.passwords import (UNAMBIGUOUS, generate_password, hash_password,
-                                          verify_password)
-from cloud_api.services.validation import (is_municipality_code, is_prefecture_code,
-                                           municipality_check_digit)
+from cloud_api.services.passwords import (
+    UNAMBIGUOUS,
+    generate_password,
+    hash_password,
+    verify_password,
+)
+from cloud_api.services.validation import (
+    is_municipality_code,
+    is_prefecture_code,
+    municipality_check_digit,
+)
 
 
 @pytest.mark.parametrize("code", ["131164", "141305", "360007", "362018", "011002"])

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, ValidationError
@@ -23,6 +23,7 @@ from cloud_api.services.ledger import statements as sql
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NO_TERMINAL_SCOPE = "-"
+RETENTION_DAYS = 90   # a terminal's outbox retries within days; older records are purged
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,11 @@ def complete(session: Session, record_id: int, status: int, body: str,
     """Store the response with the operation (same transaction)."""
     sql.run(session, sql.COMPLETE_RECORD,
             {"record_id": record_id, "status": status, "body": body, "txn_id": txn_id})
+
+
+def purge(session: Session, now: datetime, retention_days: int = RETENTION_DAYS) -> int:
+    """Delete records older than the retention (the daily sweep calls this)."""
+    cutoff = now - timedelta(days=retention_days)
+    result = session.execute(delete(IdempotencyRecord)
+                             .where(IdempotencyRecord.created_at < cutoff))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""The expiry job (`mykey-cloud sweep`): expired lots into expiry entries, lapsed vouchers.
+"""The expiry job (`mykey-cloud sweep`): expired lots into expiry entries, lapsed vouchers,
+and idempotency records past their retention.
 
 Each holder account and each voucher is swept in its own short transaction, so the job never
 holds a lock for long and can be re-run at any time (it only finds what is still open).
@@ -23,6 +24,7 @@ from cloud_api.models.ledger import (
     Voucher,
     VoucherClosing,
 )
+from cloud_api.services import idempotency
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, post
 from cloud_api.services.ledger.lots import holder_lots, record_consumption
@@ -38,6 +40,7 @@ class SweepResult:
     expired_points: int = 0
     lapsed_vouchers: int = 0
     lapsed_points: int = 0
+    purged_idempotency_records: int = 0
 
 
 def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
@@ -57,6 +60,8 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
             lapsed = _lapse_one(s, clock, voucher_id, today)
         result.lapsed_points += lapsed
         result.lapsed_vouchers += 1 if lapsed else 0
+    with unit_of_work(sessions) as s:
+        result.purged_idempotency_records = idempotency.purge(s, clock.now())
     log.info("sweep on %s: %s", today, result)
     return result
 

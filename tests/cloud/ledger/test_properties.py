@@ -26,7 +26,7 @@ lots_st = st.lists(st.builds(OpenLot, st.integers(1, 10_000), st.integers(1, 500
                    max_size=8, unique_by=lambda lot: lot.lot_id)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(lots_st, st.integers(1, 5000))
 def test_consumption_takes_earliest_expiry_first_and_exactly_the_amount(lots, amount):
     total = sum(lot.remaining for lot in lots)
@@ -59,7 +59,7 @@ def shared_sessions(db_url):
     engine.dispose()
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=ops_st)
 def test_balances_follow_a_model_of_expiring_lots(shared_sessions, ops):
@@ -108,7 +108,7 @@ def _apply(sessions, clock, holder, model, op, n, validity):  # type: ignore[no-
                 m[1] = 0
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=30, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["key-aaaa1", "key-bbbb2", "key-cccc3"]),
                           st.sampled_from([b"{}", b'{"amount":1}'])), min_size=1, max_size=8))

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.models.ledger import JournalEntry, JournalTxn
 from cloud_api.services.ledger import voucher_close, vouchers
@@ -145,3 +146,19 @@ def test_sweep_command_reports_in_japanese_and_is_repeatable(ledger_db, db_url, 
     assert sweep_cmd.run(Args(), clock) == 0
     assert "口座 0 件 / 0 ポイント、ポイント券 0 枚 / 0 ポイント" in capsys.readouterr().out
     assert run(ledger_db, verify) == []
+
+
+def test_sweep_purges_idempotency_records_past_retention(ledger_db, clock):
+    from datetime import timedelta
+
+    from cloud_api.services import idempotency
+
+    def claim(key: str, days_ago: int) -> None:
+        with unit_of_work(ledger_db) as s:
+            rid, _ = idempotency.claim(s, "00052459", key, "h" * 64,
+                                       clock.now() - timedelta(days=days_ago))
+            idempotency.complete(s, rid, 201, "{}", None)
+    claim("old-key-0001", idempotency.RETENTION_DAYS + 1)
+    claim("new-key-0001", 1)
+    assert sweep(ledger_db, clock).purged_idempotency_records == 1
+    assert sweep(ledger_db, clock).purged_idempotency_records == 0

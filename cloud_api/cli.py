@@ -11,6 +11,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init-db": ("cloud_api.commands.db", "データベースを作成・移行する (alembic upgrade head)"),
     "demo-data": ("cloud_api.commands.demo", "デモデータ（川崎市・豊島区・徳島県など）を投入する"),
     "import-terminals": ("cloud_api.commands.import_terminals", "様式I/様式IIの端末一覧を取り込む"),
+    "add-municipality": ("cloud_api.commands.add_municipality", "自治体を登録する（全国地方公共団体コード）"),
+    "add-id-business": ("cloud_api.commands.add_id_business", "ID付与事業者を登録する"),
     "import-cert-links": ("cloud_api.commands.import_cert_links", "電子証明書の新旧発行番号の紐付けを取り込む"),
     "reset-terminal": ("cloud_api.commands.reset_terminal", "端末の登録をリセットする（再登録・ロック解除）"),
     "verify-ledger": ("cloud_api.commands.ledger_cmds", "台帳の不変条件をすべて検査する"),

@@ -145,6 +145,7 @@ JA: dict[str, str] = {
     "import_no_rows": "取り込む端末が1件もありません。",
     "import_unknown_municipality": "全国地方公共団体コード {municipality_code} の自治体が登録されていません。",
     "import_missing_columns": "必要な列がありません: {columns}",
+    "id_business_exists": "同じ名前のID付与事業者が既にこの自治体に登録されています。",
     "cert_link_bad_rows": "証明書の紐付けの取り込みを中止しました。誤りのある行: {rows}",
     # grant business support (GRANT: rosters, mobile uploads, email notices)
     "roster_entries_invalid": "付与事業対象者名簿の内容が正しくありません（1〜5000件の対象者を送信してください）。",

@@ -18,10 +18,7 @@ from cloud_api.services import validation as v
 
 log = logging.getLogger(__name__)
 
-PREFECTURES = ("北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 "
-               "神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 "
-               "大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 "
-               "福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県").split()
+PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]
 
 
 def check_municipality(data: dict[str, Any]) -> list[v.FieldError | None]:
@@ -31,9 +28,7 @@ def check_municipality(data: dict[str, Any]) -> list[v.FieldError | None]:
     if problems[0] is None and not v.is_municipality_code(code):
         problems[0] = v.field_error("code", "check_digit")
     prefecture = data.get("prefecture")
-    if prefecture not in PREFECTURES:
-        problems.append(v.field_error("prefecture", "unknown"))
-    elif problems[0] is None and PREFECTURES.index(prefecture) + 1 != int(str(code)[:2]):
+    if prefecture not in PREFECTURES or problems[0] is None and PREFECTURES.index(prefecture) + 1 != int(str(code)[:2]):
         problems.append(v.field_error("prefecture", "unknown"))
     return problems
 

@@ -146,6 +146,20 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def cpu_seconds(root_pid: int) -> float:
+    """utime+stime of a process and its direct children (gunicorn workers, postgres backends)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if root_pid in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 # ---------------------------------------------------------------- clients
 def client_loop(c: Client, port: int, seconds: float, start_at: float, out: mp.Queue) -> None:
     key = serialization.load_pem_private_key(c.key_pem, password=None)
@@ -216,6 +230,9 @@ class PrivatePostgres:
                        stdout=subprocess.DEVNULL)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
+    def postmaster_pid(self) -> int:
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         pid_file = self.dir / "data" / "postmaster.pid"
         if pid_file.exists():
@@ -256,8 +273,13 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         clients = seed(url, args.terminals)
         workers = args.sqlite_workers if db == "sqlite" else args.workers
         proc, port = start_server(url, work, workers, args.threads)
+        pg_pid = pg.postmaster_pid() if pg else 0
         try:
+            cpu0, db0 = cpu_seconds(proc.pid), cpu_seconds(pg_pid) if pg else 0.0
             result: dict[str, object] = {"db": db, **drive(clients, port, args.seconds)}
+            n = max(1, int(result["requests"]))  # type: ignore[call-overload]
+            result["app_cpu_ms"] = 1000 * (cpu_seconds(proc.pid) - cpu0) / n
+            result["db_cpu_ms"] = 1000 * (cpu_seconds(pg_pid) - db0) / n if pg else 0.0
         finally:
             stop(proc)
         result["violations"] = verify_clean(url)
@@ -282,13 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
+          f" {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
           f"  (terminals={args.terminals}, gunicorn gthread {args.workers}x{args.threads},"
           f" SQLite {args.sqlite_workers}x{args.threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
         r = run_one(db, args)
         base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
         print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
-              f" {base}  verify-ledger violations: {r['violations']}", flush=True)
+              f" {base} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
+              f"  verify-ledger violations: {r['violations']}", flush=True)
     return 0
 
 

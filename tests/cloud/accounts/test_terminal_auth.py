@@ -138,3 +138,31 @@ def test_category_permissions_follow_the_api_table(category: str, also: bool,
     from cloud_api.services.terminals import permissions_for
 
     assert permissions_for(category, also) == expected
+
+
+def test_nonce_of_a_failed_request_is_still_spent(terminal) -> None:
+    body = b'{"place": ""}'
+    headers = terminal.headers("PUT", "/api/v1/terminal/contact", body)
+    first = terminal.raw("PUT", "/api/v1/terminal/contact", body, headers)
+    assert first.status_code == 422
+    again = terminal.raw("PUT", "/api/v1/terminal/contact", body, headers)
+    assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"
+
+
+def test_simultaneous_replays_let_exactly_one_through(app, terminal) -> None:
+    import threading
+
+    headers = terminal.headers("GET", "/api/v1/terminal", b"")
+    barrier, codes = threading.Barrier(4), []
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.get("/api/v1/terminal", headers=headers).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(codes) == [200, 401, 401, 401]

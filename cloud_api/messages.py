@@ -116,6 +116,7 @@ JA: dict[str, str] = {
     "txn_already_corrected": "この取引は既に取消されています。",
     "correction_reason_required": "取消の理由を入力してください。",
     "ledger_correction_mismatch": "取消取引が元の取引と一致しません。",
+    "ledger_db_unavailable": "データベースに接続できないか、初期化されていません（mykey-cloud init-db を実行してください）。",
     "ledger_ok": "台帳の不変条件はすべて満たされています。",
     # accounts (ACCOUNTS): fields, terminals, cards, service IDs, MyKey IDs, imports
     "acct_field_required": "この項目は必須です。",

@@ -1,8 +1,15 @@
-"""`mykey-cloud verify-ledger`: check every ledger invariant; non-zero exit on any violation."""
+"""`mykey-cloud verify-ledger`: check every ledger invariant.
+
+Exit 0: clean; 1: violations (each printed as [code] Japanese message + detail); 2: the database
+cannot be read.
+"""
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
+
+from sqlalchemy.exc import DBAPIError
 
 from cloud_api.config import Settings
 from cloud_api.db import make_engine, make_session_factory, unit_of_work
@@ -22,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         with unit_of_work(make_session_factory(engine)) as session:
             violations = verify(session)
+    except DBAPIError:
+        log.warning("verify-ledger could not read the database", exc_info=True)
+        print(message("ledger_db_unavailable"), file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     for v in violations:

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+
+from sqlalchemy.exc import DBAPIError
 
 from cloud_api.clock import Clock
 from cloud_api.config import Settings
 from cloud_api.db import make_engine, make_session_factory
+from cloud_api.messages import message
 from cloud_api.services.ledger.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -21,6 +25,10 @@ def run(args: argparse.Namespace, clock: Clock | None = None) -> int:
     engine = make_engine(settings.effective_database_url)
     try:
         result = sweep(make_session_factory(engine), clock or Clock())
+    except DBAPIError:
+        log.warning("sweep could not use the database", exc_info=True)
+        print(message("ledger_db_unavailable"), file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     print(f"失効処理: 口座 {result.expired_accounts} 件 / {result.expired_points} ポイント、"

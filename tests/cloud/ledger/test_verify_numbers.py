@@ -120,3 +120,13 @@ def test_post_refuses_unbalanced_legs(ledger_db):
     for legs in ([], [Leg(1, 5), Leg(2, -4)], [Leg(1, 0), Leg(2, 0)]):
         with pytest.raises(ValueError):
             run(ledger_db, post, header, legs)
+
+
+def test_commands_on_an_uninitialised_database_exit_2_with_japanese(tmp_path, capsys):
+    from cloud_api.commands import sweep as sweep_cmd
+
+    class Args:
+        database_url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    assert ledger_cmds.run(Args()) == 2
+    assert sweep_cmd.run(Args()) == 2
+    assert "init-db" in capsys.readouterr().err

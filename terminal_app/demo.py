@@ -160,9 +160,18 @@ def start_cloud(world: DemoWorld, port: int) -> subprocess.Popen[bytes]:
     """`mykey-cloud serve` on loopback; returns once /api/v1/health answers."""
     proc = subprocess.Popen([sys.executable, "-m", "cloud_api.cli", "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--workers", "1"],
-                            env=cloud_env(world))
+                            env=cloud_env(world), preexec_fn=_die_with_parent)
     wait_healthy(f"http://127.0.0.1:{port}", proc)
     return proc
+
+
+def _die_with_parent() -> None:
+    """Linux safety net: the cloud gets SIGTERM if this process dies without cleaning up."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:

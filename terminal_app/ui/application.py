@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from drivers.keyboard.wedge import WedgeConfig
@@ -61,3 +62,24 @@ def run(window: MainWindow) -> int:
     window.show()
     window.navigate("start")
     return int(qt_app().exec())
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 30.0) -> bool:
+    """Run the event loop until `predicate()` holds (scripts: screenshots, benchmarks).
+
+    A real QEventLoop sleeps in the OS between events, so worker threads get the interpreter
+    and their results arrive; returns False on timeout."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: loop.quit() if predicate() else None)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    if predicate():
+        return True
+    timer.start()
+    deadline.start(int(timeout_s * 1000))
+    loop.exec()
+    timer.stop()
+    return predicate()

@@ -19,13 +19,15 @@ FAMILIES = ("IPAGothic", "IPAゴシック", "Noto Sans CJK JP", "Yu Gothic UI", 
 
 STYLE = f"""
 QWidget {{ background: #f6f7f9; color: #1d2330; font-size: 14px; }}
+QLabel, QRadioButton, QCheckBox {{ background: transparent; }}
+QFrame#card QWidget {{ background: transparent; }}
 QLabel#screenTitle {{ font-size: 20px; font-weight: bold; color: #1d2330; padding: 4px 0; }}
 QLabel#appTitle {{ font-size: 13px; color: #5a6270; }}
 QLabel#terminalId {{ font-size: 13px; color: #5a6270; }}
 QLabel#lead {{ color: #39404d; }}
 QLabel#fieldError {{ color: {ERROR}; font-size: 12px; }}
-QLabel#required {{ color: white; background: {ERROR}; border-radius: 3px; padding: 0 4px;
-                   font-size: 11px; }}
+QLabel#required {{ color: white; background: {ERROR}; border-radius: 3px; padding: 1px 4px;
+                   font-size: 11px; max-height: 18px; }}
 QLabel#bigNumber {{ font-size: 34px; font-weight: bold; color: {ACCENT}; letter-spacing: 2px; }}
 QLabel#bigPoints {{ font-size: 26px; font-weight: bold; color: {ACCENT}; }}
 QLabel#status {{ color: #39404d; }}

@@ -1,6 +1,7 @@
 """Screen names → classes; the main window creates each screen on its first visit."""
 from __future__ import annotations
 
+from terminal_app.ui.grant.registry import GRANT_SCREENS
 from terminal_app.ui.screens.base import Screen
 from terminal_app.ui.screens.s09_credentials import CredentialsScreen
 from terminal_app.ui.screens.s10_contact import ContactScreen
@@ -30,3 +31,4 @@ SCREENS: dict[str, type[Screen]] = {
     "s37": MergeScreen,
     "s87": ReportScreen,
 }
+SCREENS.update(GRANT_SCREENS)  # 画面68-79 (category E: see start.py)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget
 
 from drivers import barcode
 from terminal_app.ui.errors import describe
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
+from terminal_app.ui.widgets.barcode_view import BarcodeView
 from terminal_app.ui.widgets.form import row
 from terminal_app.ui.widgets.info import InfoBlock
 from terminal_app.ui.widgets.pages import page
@@ -63,9 +63,7 @@ class ServiceIdLookupScreen(Screen):
         self.mode_text = label("", "lead")
         self.number = label("", "bigNumber")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.barcode = QSvgWidget()
-        self.barcode.setObjectName("barcodeSvg")
-        self.barcode.setFixedSize(420, 150)
+        self.barcode = BarcodeView()
         self.print_button = button(tr("s26.print"), primary=True, name="printLabelButton")
         self.print_button.clicked.connect(self.on_print_label)
         for widget_ in (self.mode_title, self.mode_text, self.number, self.barcode):
@@ -117,7 +115,7 @@ class ServiceIdLookupScreen(Screen):
         except ValueError as exc:
             self.status.error(tr("s26.barcode_failed", reason=describe(exc).text))
             return
-        self.barcode.load(QByteArray(svg))
+        self.barcode.show_svg(svg)
 
     def _hand_off(self, result: Any) -> None:
         service = self.ctx.services.service_ids

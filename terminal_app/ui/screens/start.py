@@ -32,7 +32,7 @@ class StartScreen(Screen):
 
     def _loaded(self, info: Any) -> None:
         self.ctx.terminal = info
-        menu = self.ctx.navigate("menu")
+        menu = self.ctx.navigate("g68" if info.category == "E" else "menu")  # (エ): 画面68→70
         recheck = self.ctx.services.recheck
         self.ctx.jobs.run("net", recheck.resume_pending, lambda done: self._resumed(menu, done),
                           lambda exc: log.warning("pending requests not re-sent: %s", exc))

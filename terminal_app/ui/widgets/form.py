@@ -1,6 +1,7 @@
 """Form rows as on the seed: label, 必須 mark, input, help text and an inline error under the field."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from terminal_app.ui.strings import tr
@@ -38,7 +39,7 @@ class FormGrid(QWidget):
         """Add `field` (an input or a layout holder) under `label`; `inputs` get the red mark."""
         self._grid.addWidget(QLabel(label), self._row, 0)
         if required:
-            self._grid.addWidget(required_mark(), self._row, 1)
+            self._grid.addWidget(required_mark(), self._row, 1, Qt.AlignmentFlag.AlignVCenter)
         self._grid.addWidget(field, self._row, 2)
         error = QLabel("")
         error.setObjectName("fieldError")

@@ -6,6 +6,7 @@ MyKey ID and number to compare; WHEN 照会 THEN the number is shown large and, 
 バーコード表示 mode, as a barcode of its symbology."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,8 +17,19 @@ from tests.terminal.ui.harness import LIBRARY, register
 CLICK = Qt.MouseButton.LeftButton
 
 
-def test_register_then_look_up_the_service_id(make_window: Any, cloud: Any,
-                                              qtbot: Any) -> None:
+def decode_barcode(pixmap: Any, tmp_path: Path) -> str:
+    """What a counter's barcode reader would read from the screen (zbar)."""
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    path = tmp_path / "screen-barcode.png"
+    pixmap.save(str(path), "PNG")
+    found = decode(Image.open(path))
+    return found[0].data.decode("ascii") if found else ""
+
+
+def test_register_then_look_up_the_service_id(make_window: Any, cloud: Any, qtbot: Any,
+                                              tmp_path: Path) -> None:
     reader = VirtualReader(cloud.world.card("MY123456").path)
     window = make_window(cloud.url, reader=reader)
     register(window.ctx.services, LIBRARY)
@@ -46,6 +58,7 @@ def test_register_then_look_up_the_service_id(make_window: Any, cloud: Any,
     assert lookup.number.text() == "180000000011"
     assert lookup.mode_title.text() == "バーコード表示方式"
     assert lookup.barcode.isVisible() and lookup.barcode.renderer().isValid()
+    assert "180000000011" in decode_barcode(lookup.barcode.grab(), tmp_path)
     assert not lookup.print_button.isVisible()
     qtbot.mouseClick(lookup.findChild(type(lookup.submit), "againButton"), CLICK)
     assert lookup.pages.currentIndex() == 0

@@ -64,7 +64,7 @@ def register() -> Any:
 def _register() -> Any:
     body = json_body()
     c = cloud()
-    t = terminals.get_terminal(g.db, g.terminal.terminal_id)
+    t = terminals.get_terminal(g.db, g.terminal.terminal_id, lock=True)
     terminals.register(g.db, t, public_key=body.get("public_key"),
                        fingerprint=body.get("fingerprint"), contact=body.get("contact"),
                        now=c.clock.now())

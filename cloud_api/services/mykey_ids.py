@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import JST
@@ -154,11 +155,14 @@ def create(session: Session, challenge: MykeyChallenge, cert: VerifiedCert,
         raise Conflict("card_already_registered")
     if is_taken(session, challenge.candidate):
         raise Conflict("mykey_id_taken")
-    holder = _insert_holder(session, challenge.candidate, body, now)
-    session.add(HolderCertificate(holder_id=holder.id, kind="auth", serial=cert.serial,
-                                  not_after=cert.not_after, current=True, registered_at=now))
-    challenge.used = True
-    session.flush()
+    try:
+        holder = _insert_holder(session, challenge.candidate, body, now)
+        session.add(HolderCertificate(holder_id=holder.id, kind="auth", serial=cert.serial,
+                                      not_after=cert.not_after, current=True, registered_at=now))
+        challenge.used = True
+        session.flush()
+    except IntegrityError:   # a concurrent registration took the ID or the card first
+        raise Conflict("mykey_id_taken") from None
     log.info("MyKey ID %s created", holder.mykey_id)
     return holder
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, Conflict, Forbidden, NotFound
@@ -66,7 +67,10 @@ def register(session: Session, terminal: TerminalContext, holder: CardHolderRef,
         auth_cert_serial=_auth_serial(session, holder), address_notice=body["address_notice"],
         sign_cert_serial=_sign_serial(body), active=True, registered_by=terminal.terminal_id,
         registered_at=now))
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:   # a concurrent registration took the customer ID first
+        raise Conflict("service_id_taken") from None
     log.info("service ID registered for holder %d at business %s", holder.holder_id, business.id)
     return ServiceIdView(business, holder.mykey_id, customer_id)
 

@@ -56,8 +56,9 @@ def context_of(t: Terminal) -> TerminalContext:
                            permissions_for(t.category, t.also_point_use))
 
 
-def get_terminal(session: Session, terminal_id: str) -> Terminal:
-    terminal = session.get(Terminal, terminal_id)
+def get_terminal(session: Session, terminal_id: str, *, lock: bool = False) -> Terminal:
+    """The terminal row; `lock` holds it (FOR UPDATE) until the transaction ends."""
+    terminal = session.get(Terminal, terminal_id, with_for_update=lock)
     if terminal is None:
         raise NotFound("terminal_not_found", terminal_id=terminal_id)
     return terminal

@@ -190,3 +190,24 @@ def test_passwords_are_stored_only_as_scrypt_hashes(issued, sessions) -> None:
     with sessions() as s:
         stored = s.scalar(select(Terminal.password_hash).where(Terminal.terminal_id == TID))
     assert stored.startswith("scrypt$16384$8$1$") and "e912kfja" not in stored
+
+
+def test_two_machines_registering_at_once_only_one_wins(app, issued, sessions) -> None:
+    import threading
+
+    barrier, codes = threading.Barrier(3), []
+
+    def attempt() -> None:
+        client = app.test_client()
+        key = new_key(TID)
+        barrier.wait()
+        codes.append(register(client, key).status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(codes) == [201, 409, 409]
+    with sessions() as s:
+        assert s.get(Terminal, TID).state == "active"

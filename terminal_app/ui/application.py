@@ -58,10 +58,23 @@ def build_window(services: Any, version: str, *, wedge: bool = True) -> MainWind
 
 
 def run(window: MainWindow) -> int:
-    """Show `window` on its start screen and run the event loop until it closes."""
+    """Show `window` on its start screen and run the event loop until it closes (or until
+    SIGINT/SIGTERM, so that the demo and a service manager can stop it cleanly)."""
+    app = qt_app()
     window.show()
     window.navigate("start")
-    return int(qt_app().exec())
+    _quit_on_signals(app)
+    return int(app.exec())
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    ticker = QTimer(app)          # lets the interpreter run signal handlers during exec()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = 30.0) -> bool:

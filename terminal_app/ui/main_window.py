@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen
-from terminal_app.ui.screens.registry import SCREENS
+from terminal_app.ui.screens.registry import screen_class
 from terminal_app.ui.strings import APP_TITLE
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class MainWindow(QMainWindow):
     def screen(self, name: str) -> Screen:
         """The screen called `name`, created on first use."""
         if name not in self.screens:
-            widget = SCREENS[name](self.ctx)
+            widget = screen_class(name)(self.ctx)
             self.screens[name] = widget
             self.stack.addWidget(widget)
         return self.screens[name]

@@ -100,7 +100,7 @@ def measure_card(world: Any, env: dict[str, str], runs: int) -> list[tuple[float
     window = build_window(services, "bench", wedge=False)
     window.ctx.terminal = services.registration.terminal_info()
     window.show()
-    screen = window.navigate("s29")
+    screen: Any = window.navigate("s29")
     results = []
     for _ in range(runs):
         screen.enter()
@@ -110,7 +110,9 @@ def measure_card(world: Any, env: dict[str, str], runs: int) -> list[tuple[float
         if not wait_until(lambda: screen.table.rowCount() > 0, 30.0):
             raise SystemExit(f"card read failed: {screen.status.text}")
         elapsed = time.perf_counter() - started
-        results.append((elapsed, reader.card.apdu_count * APDU_DELAY_MS / 1000.0))
+        card = reader.card
+        assert card is not None
+        results.append((elapsed, card.apdu_count * APDU_DELAY_MS / 1000.0))
     services.close()
     return results
 

@@ -21,7 +21,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from terminal_app import demo  # noqa: E402
+from terminal_app import demo
 
 log = logging.getLogger("screenshots")
 SIZE = (900, 650)
@@ -37,6 +37,7 @@ class Shooter:
         self.world, self.cloud_url, self.out, self.printer = world, cloud_url, out, printer
         self.reader: Any = None
         self.window: Any = None
+        self.emulator: Any = None
 
     def open(self, name: str, card: str | None = "MY123456") -> Any:
         from drivers.card.virtual_reader import VirtualReader
@@ -167,6 +168,8 @@ def chamber(s: Shooter) -> None:
     screen.on_action()
     s.shot("34_voucher_issued")
     voucher_no = screen.result.voucher_no
+    screen.on_print()
+    s.settle()
     redeem = window.navigate("s35")
     redeem.scanned(voucher_no)
     s.shot("35_voucher_redeem")
@@ -200,8 +203,22 @@ def mykey(s: Shooter) -> None:
     s.shot("15_mykey_wrong_pin")
 
 
+def demo_panel(s: Shooter) -> None:
+    """The demo mode's side window (card insert/remove, printed paper)."""
+    from terminal_app.ui.application import wait_until
+    from terminal_app.ui.demo_panel import DemoPanel
+
+    panel = DemoPanel(s.world, s.reader, s.emulator, s.window)
+    panel.resize(420, 650)
+    panel.show()
+    panel.insert_card(s.world.card("MY123456"))
+    wait_until(lambda: panel.papers.count() > 0, 10.0)
+    wait_until(lambda: False, 0.1)
+    panel.grab().save(str(s.out / "demo_panel.png"), "PNG")
+
+
 SCENARIOS: tuple[Callable[[Shooter], None], ...] = (registration, library, museum, chamber, fruit,
-                                                     mykey)
+                                                     mykey, demo_panel)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         emulator = PrinterEmulator(port=0, out_dir=Path(tmp) / "papers").start()
         try:
             shooter = Shooter(world, f"http://127.0.0.1:{port}", args.out, emulator.target)
+            shooter.emulator = emulator
             for scenario in SCENARIOS:
                 scenario(shooter)
         finally:

@@ -160,18 +160,9 @@ def start_cloud(world: DemoWorld, port: int) -> subprocess.Popen[bytes]:
     """`mykey-cloud serve` on loopback; returns once /api/v1/health answers."""
     proc = subprocess.Popen([sys.executable, "-m", "cloud_api.cli", "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--workers", "1"],
-                            env=cloud_env(world), preexec_fn=_die_with_parent)
+                            env=cloud_env(world))
     wait_healthy(f"http://127.0.0.1:{port}", proc)
     return proc
-
-
-def _die_with_parent() -> None:
-    """Linux safety net: the cloud gets SIGTERM if this process dies without cleaning up."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
@@ -232,8 +223,8 @@ def run_terminal(world: DemoWorld, cloud_url: str) -> int:
     from terminal_app.api import client_version
     from terminal_app.config import load_config
     from terminal_app.services.container import build_services
-    from terminal_app.ui.demo_panel import DemoPanel
     from terminal_app.ui.application import build_window, qt_app, run
+    from terminal_app.ui.demo_panel import DemoPanel
 
     home = world.root / "terminal"
     (home / "merge").mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ class UiContext:
 
     services: Any  # terminal_app.services.container.Services (Qt-free core)
     jobs: Jobs
-    navigate: Callable[..., None] = field(default=lambda name, **kw: None)
+    navigate: Callable[..., Any] = field(default=lambda name, **kw: None)
     terminal: Any = None  # the core's terminal info (GET /terminal), set after registration
 
     @property

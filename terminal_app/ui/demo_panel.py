@@ -7,8 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.strings import tr
@@ -16,6 +23,7 @@ from terminal_app.ui.strings import tr
 log = logging.getLogger(__name__)
 
 PAPER_POLL_MS = 500
+PAPER_WIDTH_PX = 340
 
 
 class DemoPanel(QWidget):
@@ -81,7 +89,9 @@ class DemoPanel(QWidget):
     def _show_paper(self, index: int) -> None:
         papers = list(self.emulator.papers)
         if 0 <= index < len(papers):
-            self.paper_view.setPixmap(QPixmap(str(papers[index].png_path)))
+            pixmap = QPixmap(str(papers[index].png_path))
+            self.paper_view.setPixmap(pixmap.scaledToWidth(
+                PAPER_WIDTH_PX, Qt.TransformationMode.SmoothTransformation))
 
 
 def _terminals() -> tuple[Any, ...]:

@@ -29,7 +29,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.screens: dict[str, Screen] = {}
 
-    def screen(self, name: str) -> Screen:
+    def screen_named(self, name: str) -> Screen:
         """The screen called `name`, created on first use."""
         if name not in self.screens:
             widget = screen_class(name)(self.ctx)
@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
     def navigate(self, name: str, **kwargs: Any) -> Screen:
         """Show screen `name`; `kwargs` go to its `on_enter`."""
         log.info("screen %s", name)
-        widget = self.screen(name)
+        widget = self.screen_named(name)
         self.stack.setCurrentWidget(widget)
         widget.enter(**kwargs)
         return widget
@@ -51,6 +51,6 @@ class MainWindow(QMainWindow):
         assert isinstance(widget, Screen)
         return widget
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+    def closeEvent(self, event: Any) -> None:
         self.ctx.jobs.wait_idle(5000)
         super().closeEvent(event)

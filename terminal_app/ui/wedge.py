@@ -30,7 +30,7 @@ class WedgeFilter(QObject):
         self.detector = WedgeDetector(config)
         self._on_scan = on_scan
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if not self._is_primary_receiver(watched):

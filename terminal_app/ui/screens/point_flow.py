@@ -193,6 +193,7 @@ class PointFlowScreen(Screen):
         if errors:
             return
         balance = self.table.selected
+        assert balance is not None
         self._pending = (balance, amount, extra)
         self.confirm_user.set("mykey_id", str(self.card.mykey_id))
         self.fill_user(self.confirm_user)

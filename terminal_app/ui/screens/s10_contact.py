@@ -167,7 +167,7 @@ class ContactScreen(Screen):
         errors = getattr(exc, "errors", None)
         if not isinstance(errors, dict):
             return False
-        self.form.show_errors({FIELD_ALIASES.get(k, k): v for k, v in errors.items()})
+        self.form.show_errors({FIELD_ALIASES.get(str(k), str(k)): v for k, v in errors.items()})
         self.status.error(tr("s10.fix_errors"))
         return True
 

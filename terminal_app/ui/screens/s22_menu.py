@@ -19,7 +19,7 @@ class MenuScreen(Screen):
 
     screen_id = "menu"
     title_key = "s22.title"
-    menu_target = None
+    menu_target: str | None = None
     entries: tuple[tuple[str, str, str | None], ...] = (
         ("s22.register_sid", "s23", "service_id"),
         ("s22.lookup_sid", "s25", "service_id"),

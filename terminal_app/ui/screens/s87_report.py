@@ -9,8 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHeaderView, QLabel,
-                               QTableWidget, QTableWidgetItem)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
@@ -85,6 +92,7 @@ class ReportScreen(Screen):
 
     def period(self) -> tuple[date, date] | None:
         start, end = self.start.date().toPython(), self.end.date().toPython()
+        assert isinstance(start, date) and isinstance(end, date)
         if start > end:
             self.form.show_errors({"period": tr("s87.bad_period")})
             return None

@@ -4,8 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHeaderView, QRadioButton,
-                               QTableWidget, QTableWidgetItem, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHeaderView,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from terminal_app.ui.strings import points, tr
 
@@ -68,4 +75,8 @@ class BalanceTable(QTableWidget):
 
     def row_texts(self) -> list[list[str]]:
         """What the clerk reads, row by row (区分, ポイント名, ポイント残高)."""
-        return [[self.item(r, c).text() for c in (1, 2, 3)] for r in range(self.rowCount())]
+        return [[self._text(r, c) for c in (1, 2, 3)] for r in range(self.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item is not None else ""

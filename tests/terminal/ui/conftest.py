@@ -15,8 +15,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.terminal.ui.harness import (LoopbackCloud, WorldTemplate, build_template,  # noqa: E402
-                                       make_terminal_services)
+from tests.terminal.ui.harness import (
+    LoopbackCloud,
+    WorldTemplate,
+    build_template,
+    make_terminal_services,
+)
 
 
 @pytest.fixture(scope="session")

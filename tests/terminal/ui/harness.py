@@ -52,8 +52,8 @@ def build_template(root: Path) -> WorldTemplate:
     tests' seed (same terminals of the seed's 様式II, holders with 1,730 pt) fills the database.
     """
     world = build_world(root / "world")
-    env = dict(MYKEY_CLOUD_HOME=str(world.cloud_home), MYKEY_JPKI_CA_DIR=str(world.ca_dir),
-               MYKEY_MERGE_KEY_HEX=MERGE_KEY_HEX, MYKEY_MERGE_HASH_SECRET="ui-test")
+    env = {"MYKEY_CLOUD_HOME": str(world.cloud_home), "MYKEY_JPKI_CA_DIR": str(world.ca_dir),
+           "MYKEY_MERGE_KEY_HEX": MERGE_KEY_HEX, "MYKEY_MERGE_HASH_SECRET": "ui-test"}
     with environment(**env):
         os.environ.pop("DATABASE_URL", None)
         if importlib.util.find_spec("cloud_api.commands.demo") is not None:
@@ -128,8 +128,9 @@ def make_terminal_services(home: Path, cloud_url: str, *, reader: Any = None,
     from terminal_app.services.container import build_services
 
     (home / "merge").mkdir(parents=True, exist_ok=True)
-    settings = dict(http_retries=1, retry_backoff_s=0.0, http_timeout_s=5.0,
-                    merge_folder=home / "merge", reader_spec="virtual:")
+    settings: dict[str, Any] = {"http_retries": 1, "retry_backoff_s": 0.0,
+                                "http_timeout_s": 5.0, "merge_folder": home / "merge",
+                                "reader_spec": "virtual:"}
     settings.update(config)
     cfg = TerminalConfig(home=home, cloud_url=cloud_url, printer_spec=printer_spec, **settings)
     return build_services(cfg, reader=reader, transport=transport,
@@ -149,9 +150,10 @@ MUSEUM = ("00052559", "gja8zo9a")        # (イ) point use
 CHAMBER = ("00053059", "rnva8883")       # (ウ) voucher issue
 FRUIT = ("00052489", "oeka92kgj")         # (ア) + point use, ブレーメン商店街 (shopping street)
 
-CONTACT = dict(place="高津図書館", name="高津図書館1台目", person="川崎 一郎",
-               postal_first="213", postal_second="0001", address="神奈川県川崎市高津区溝口1-1",
-               phone="044-811-0001", email="takatsu@example.jp", email_confirm="takatsu@example.jp")
+CONTACT = {"place": "高津図書館", "name": "高津図書館1台目", "person": "川崎 一郎",
+           "postal_first": "213", "postal_second": "0001", "address": "神奈川県川崎市高津区溝口1-1",
+           "phone": "044-811-0001", "email": "takatsu@example.jp",
+           "email_confirm": "takatsu@example.jp"}
 
 
 BUSINESS = {FRUIT[0]: "ブレーメン商店街", LIBRARY[0]: "川崎市立図書館"}

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from drivers.card.card_file import save_card
 from drivers.card.cert_builder import Holder
-from drivers.card.test_ca import load_ca, issue_card
+from drivers.card.test_ca import issue_card, load_ca
 from drivers.card.virtual_reader import VirtualReader
 from tests.terminal.ui.harness import MUSEUM, register
 

@@ -110,8 +110,12 @@ class Screen(QWidget):
         self._locked.extend(widgets)
 
     def run(self, lane: str, fn: Callable[[], Any], on_ok: Callable[[Any], None], *,
-            working: str = "", on_error: Callable[[BaseException], bool] | None = None) -> None:
-        """Run `fn` off the GUI thread; show progress; on failure show the text and 再試行."""
+            working: str = "", on_error: Callable[[BaseException], bool] | None = None,
+            retry: bool = True) -> None:
+        """Run `fn` off the GUI thread; show progress; on failure show the text and 再試行.
+
+        `retry=False` for calls that carry a PIN or password: repeating them would spend
+        another try on the card, so the clerk types it again instead."""
         self.status.working(working)
         self._set_locked(True)
 
@@ -124,8 +128,9 @@ class Screen(QWidget):
             self._set_locked(False)
             if on_error is not None and on_error(exc):
                 return
-            self.show_error(exc, retry=lambda: self.run(lane, fn, on_ok, working=working,
-                                                        on_error=on_error))
+            again = (lambda: self.run(lane, fn, on_ok, working=working, on_error=on_error)) \
+                if retry else None
+            self.show_error(exc, retry=again)
 
         self.ctx.jobs.run(lane, fn, ok, failed)
 

@@ -154,7 +154,8 @@ class MykeyIdScreen(Screen):
     def on_pin(self) -> None:
         pin, mykey_ids = self.pin.text(), self.ctx.services.mykey_ids
         self.pin.clear()
-        self.run("card", lambda: mykey_ids.start(pin), self._started, working=tr("s15.working"))
+        self.run("card", lambda: mykey_ids.start(pin), self._started, working=tr("s15.working"),
+                 retry=False)
 
     def _started(self, draft: Any) -> None:
         self.draft = draft

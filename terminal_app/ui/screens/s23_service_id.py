@@ -125,8 +125,9 @@ class ServiceIdRegisterScreen(Screen):
         if errors:
             return
         cards, service = self.ctx.services.cards, self.ctx.services.service_ids
+        self.sign_password.clear()
         self.run("card", lambda: service.register(cards.read(), **values), self._registered,
-                 working=tr("s23.working"))
+                 working=tr("s23.working"), retry=not values["address_notice"])
 
     def _registered(self, result: Any) -> None:
         self.sign_password.clear()

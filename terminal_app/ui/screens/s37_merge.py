@@ -4,6 +4,7 @@ The shopping card arrives as keyboard-wedge input (the main window's filter) or 
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -75,7 +76,8 @@ class MergeScreen(PointFlowScreen):
     def done(self, result: Any) -> None:
         super().done(result)
         path = getattr(result, "saved_path", None)
-        self.done_label.setText(tr(self.done_key) + ("\n" + tr("s39.file", path=path) if path
+        name = Path(path).name if path else ""
+        self.done_label.setText(tr(self.done_key) + ("\n" + tr("s39.file", name=name) if name
                                                      else ""))
 
     def execute(self, balance: Any, amount: int, extra: int | None, key: str | None) -> Any:

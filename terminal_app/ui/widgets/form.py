@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy,
+                               QWidget)
 
 from terminal_app.ui.strings import tr
 
@@ -10,6 +11,7 @@ from terminal_app.ui.strings import tr
 def required_mark() -> QLabel:
     mark = QLabel(tr("common.required"))
     mark.setObjectName("required")
+    mark.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return mark
 
 
@@ -40,7 +42,9 @@ class FormGrid(QWidget):
         self._grid.addWidget(QLabel(label), self._row, 0)
         if required:
             self._grid.addWidget(required_mark(), self._row, 1, Qt.AlignmentFlag.AlignVCenter)
-        self._grid.addWidget(field, self._row, 2)
+        fixed = field.maximumWidth() < 10_000
+        self._grid.addWidget(field, self._row, 2, Qt.AlignmentFlag.AlignLeft if fixed
+                             else Qt.AlignmentFlag(0))
         error = QLabel("")
         error.setObjectName("fieldError")
         error.setWordWrap(True)

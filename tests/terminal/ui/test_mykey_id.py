@@ -51,6 +51,7 @@ def test_wrong_pin_shows_tries_left_then_blocked(make_window: Any, cloud: Any, q
     enter_pin(window, screen, qtbot, "1111")
     assert "あと2回" in screen.status.text and screen.pages.currentIndex() == 1
     assert screen.pin.text() == ""                       # the PIN is never kept on screen
+    assert not screen.status.retry_button.isVisible()    # a retry would spend another try
     enter_pin(window, screen, qtbot, "2222")
     assert "あと1回" in screen.status.text
     enter_pin(window, screen, qtbot, "3333")

@@ -78,15 +78,17 @@ class MobileGrantService:
         log.info("offline read %s stored", read.client_ref)
         return read
 
-    def next_card(self, business_id: str, stop: threading.Event) -> OfflineRead | None:
-        """Wait for a card, read it, wait until it is taken away; None when `stop` is set."""
+    def next_card(self, business_id: str, stop: threading.Event, *,
+                  after_removal: bool = False) -> OfflineRead | None:
+        """Wait for a card and read it; None when `stop` is set. With `after_removal` the card
+        read last must first be taken out (continuous reading without reading one card twice)."""
         reader = self._reader()
+        while after_removal and not stop.is_set() \
+                and reader.status() == ReaderStatus.CARD_PRESENT:
+            reader.wait_for_change(POLL_S)
         while not stop.is_set():
             if reader.status() == ReaderStatus.CARD_PRESENT:
-                read = self.read_card(business_id)
-                while not stop.is_set() and reader.status() == ReaderStatus.CARD_PRESENT:
-                    reader.wait_for_change(POLL_S)
-                return read
+                return self.read_card(business_id)
             reader.wait_for_change(POLL_S)
         return None
 

@@ -51,3 +51,32 @@ def terminal(world: GrantWorld, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     for services, grants in made:
         grants.close()
         services.close()
+
+
+@pytest.fixture
+def grant_window(qtbot: Any, world: GrantWorld, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """grant_window(reader=…) → a main window of a registered (エ) terminal on 画面68."""
+    from terminal_app.ui.application import build_window
+    from tests.grant.helpers import GRANT_TERMINAL
+    from tests.terminal.ui.harness import make_terminal_services, register
+
+    made: list[Any] = []
+
+    def make(reader: Any = None) -> Any:
+        services = make_terminal_services(tmp_path / f"ui{len(made)}", world.url, reader=reader)
+        register(services, GRANT_TERMINAL)
+        window = build_window(services, "0.1.0", wedge=False)
+        qtbot.addWidget(window)
+        window.show()
+        made.append((window, services))
+        window.navigate("start")
+        qtbot.waitUntil(lambda: window.current.screen_id == "g68", timeout=15000)
+        return window
+
+    yield make
+    for window, services in made:
+        window.ctx.jobs.wait_idle(10000)
+        grants = getattr(window.ctx, "grant_services", None)
+        if grants is not None:
+            grants.close()
+        services.close()

@@ -120,16 +120,17 @@ class MobileGrantScreen(GrantScreen):
         self.status.info(gtr("g77.waiting"))
         self._next()
 
-    def _next(self) -> None:
+    def _next(self, after_removal: bool = False) -> None:
         mobile, business_id, stop = self.grants.mobile, self.business.business_id, self.stop_event
-        self.ctx.jobs.run("card", lambda: mobile.next_card(business_id, stop), self._read,
-                          self._read_failed)
+        self.ctx.jobs.run("card", lambda: mobile.next_card(business_id, stop,
+                                                           after_removal=after_removal),
+                          self._read, self._read_failed)
 
     def _read(self, read: Any) -> None:
         self._update()
         if read is not None and self.reading:
             self.status.info(gtr("g77.waiting"))
-            self._next()
+            self._next(after_removal=True)
 
     def _read_failed(self, exc: BaseException) -> None:
         self.reading = False

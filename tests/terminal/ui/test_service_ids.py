@@ -74,3 +74,37 @@ def test_lookup_of_a_card_without_service_id_says_so(make_window: Any, cloud: An
     qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
     assert lookup.pages.currentIndex() == 0
     assert "サービスID" in lookup.status.text and lookup.status.retry_button.isVisible()
+
+
+def test_label_mode_prints_a_barcode_label_that_scans_back(make_window: Any, cloud: Any,
+                                                           qtbot: Any, tmp_path: Path) -> None:
+    """GIVEN the library set to ラベル印刷方式 WHEN 照会 then 印刷 THEN the printed label's
+    barcode decodes to the card number."""
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    from cloud_api.db import unit_of_work
+    from cloud_api.models.accounts import IdBusiness
+    from drivers.printer.emulator import PrinterEmulator
+
+    with unit_of_work(cloud.app.extensions["mykey"].sessions) as session:
+        session.get(IdBusiness, "000001").lookup_mode = "label"
+    emulator = PrinterEmulator(port=0, out_dir=tmp_path / "papers").start()
+    try:
+        reader = VirtualReader(cloud.world.card("MY123456").path)
+        window = make_window(cloud.url, reader=reader, printer_spec=emulator.target)
+        services = window.ctx.services
+        register(services, LIBRARY)
+        services.service_ids.register(services.cards.read(), "180000000011")
+        lookup = window.navigate("s25")
+        qtbot.mouseClick(lookup.submit, CLICK)
+        qtbot.waitUntil(lambda: lookup.pages.currentIndex() == 1, timeout=15000)
+        assert lookup.mode_title.text() == "ラベル印刷方式"
+        assert lookup.print_button.isVisible() and not lookup.barcode.isVisible()
+        qtbot.mouseClick(lookup.print_button, CLICK)
+        qtbot.waitUntil(lambda: lookup.status.text == "印字しました。", timeout=15000)
+        paper = emulator.wait_for_papers(1)[0]
+        found = decode(Image.open(paper.png_path))
+        assert found and "180000000011" in found[0].data.decode("ascii")
+    finally:
+        emulator.stop()

@@ -25,7 +25,7 @@ class CredentialsScreen(Screen):
         super().__init__(ctx)
         self.body.addWidget(label(tr("s09.lead"), "lead"))
         self.form = FormGrid()
-        self.terminal_id = line_edit(8, placeholder="00052459", name="terminalIdEdit")
+        self.terminal_id = line_edit(8, hint="00052459", name="terminalIdEdit")
         self.password = line_edit(64, password=True, name="passwordEdit")
         self.form.add_row("terminal_id", tr("s09.terminal_id"), self.terminal_id, required=True)
         self.form.add_row("password", tr("s09.password"), self.password, required=True)

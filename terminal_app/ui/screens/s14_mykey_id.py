@@ -61,7 +61,7 @@ class MykeyIdScreen(Screen):
     def _build_form(self) -> None:
         widget, layout = page()
         layout.addWidget(label(tr("s16.lead"), "lead"))
-        self.candidate = line_edit(8, placeholder="MY123456", name="candidateEdit")
+        self.candidate = line_edit(8, hint="MY123456", name="candidateEdit")
         self.auto_button = button(tr("s16.auto"), name="autoButton")
         self.check_button = button(tr("s16.check"), name="checkButton")
         self.auto_button.clicked.connect(self.on_generate)

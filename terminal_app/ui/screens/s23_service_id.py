@@ -34,7 +34,7 @@ class ServiceIdRegisterScreen(Screen):
     def _build_input(self) -> None:
         widget, layout = page()
         layout.addWidget(label(tr("s23.step1"), "lead"))
-        self.customer_id = line_edit(20, placeholder="180000000011", name="customerIdEdit")
+        self.customer_id = line_edit(20, hint="180000000011", name="customerIdEdit")
         self.form = FormGrid()
         self.form.add_row("customer_id", tr("s23.customer_id"), self.customer_id, required=True,
                           help_text=tr("s23.customer_help"))

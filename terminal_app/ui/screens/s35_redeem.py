@@ -50,7 +50,7 @@ class RedeemScreen(Screen):
         widget, layout = page()
         layout.addWidget(label(tr("s35.lead"), "lead"))
         layout.addWidget(label(tr("common.required_note"), "lead"))
-        self.number = line_edit(14, placeholder="987654321012", name="voucherNoEdit")
+        self.number = line_edit(14, hint="987654321012", name="voucherNoEdit")
         self.number.setFixedWidth(200)
         self.number.returnPressed.connect(self.on_read)
         self.read_button = button(tr("s35.read"), primary=True, name="readVoucherButton")

@@ -31,7 +31,7 @@ class MergeScreen(PointFlowScreen):
     amount_lead_key = "amount.lead_merge"
 
     def extra_read_widgets(self) -> list[QWidget]:
-        self.shopping = line_edit(20, placeholder=tr("card.shopping_label"), name="shoppingEdit")
+        self.shopping = line_edit(20, hint=tr("card.shopping_label"), name="shoppingEdit")
         self.shopping.setToolTip(tr("card.shopping_hint"))
         self.shopping.returnPressed.connect(self.on_read_shopping)
         self.shopping_button = button(tr("card.shopping_read"), name="readShoppingButton")

@@ -73,13 +73,13 @@ class FormGrid(QWidget):
         return self._errors[key].text() if self._errors[key].isVisible() else ""
 
 
-def line_edit(max_length: int = 0, *, placeholder: str = "", password: bool = False,
+def line_edit(max_length: int = 0, *, hint: str = "", password: bool = False,
               name: str = "") -> QLineEdit:
     edit = QLineEdit()
     if max_length:
         edit.setMaxLength(max_length)
-    if placeholder:
-        edit.setPlaceholderText(placeholder)
+    if hint:
+        edit.setPlaceholderText(hint)
     if password:
         edit.setEchoMode(QLineEdit.EchoMode.Password)
     if name:

@@ -49,6 +49,12 @@ QPushButton[link="true"] {{ border: none; background: transparent; color: {ACCEN
     text-decoration: underline; padding: 2px; }}
 QTableWidget {{ background: white; gridline-color: #d3d8e0; border: 1px solid #b9c0cc; }}
 QHeaderView::section {{ background: #e8ecf2; padding: 4px; border: none; font-weight: bold; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: 14px; height: 14px;
+    border: 1px solid #7a8494; background: white; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator {{ border-radius: 2px; }}
+QRadioButton::indicator:checked {{ border: 4px solid {ACCENT}; width: 8px; height: 8px; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QFrame#card {{ background: white; border: 1px solid #d3d8e0; border-radius: 6px; }}
 QFrame#header {{ background: white; border-bottom: 2px solid {ACCENT}; }}
 QProgressBar {{ border: 1px solid #b9c0cc; border-radius: 4px; background: white; max-height: 8px; }}

@@ -37,6 +37,7 @@ class PointFlowScreen(Screen):
     card_lead_key = "card.lead"
     balances_lead_key = "bal.lead"
     amount_lead_key = "amount.lead"
+    print_key = "flow.print"
 
     def __init__(self, ctx: Any) -> None:
         self.title_key = self.titles[0]
@@ -132,7 +133,7 @@ class PointFlowScreen(Screen):
         self.preview = ReceiptPreview()
         line.addWidget(self.preview)
         side = QVBoxLayout()
-        self.print_button = button(tr("flow.print"), primary=True, name="printButton")
+        self.print_button = button(tr(self.print_key), primary=True, name="printButton")
         self.print_button.clicked.connect(self.on_print)
         side.addWidget(self.print_button)
         for extra in self.done_buttons():

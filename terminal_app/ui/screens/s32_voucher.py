@@ -22,6 +22,7 @@ class VoucherScreen(PointFlowScreen):
     action_key = "s32.action"
     working_key = "s32.working"
     done_key = "s34.lead"
+    print_key = "s34.print"
 
     def add_input_blocks(self, layout: QVBoxLayout) -> None:
         layout.addWidget(label(tr("validity.title"), "sectionTitle"))

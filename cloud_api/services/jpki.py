@@ -96,6 +96,8 @@ def parse_certificate(der: bytes) -> x509.Certificate:
 def verify_certificate(der: bytes, store: TrustStore, now: datetime) -> VerifiedCert:
     """Chain, validity and revocation; each failure is a distinct Japanese error."""
     cert = parse_certificate(der)
+    if not _is_auth_certificate(cert):
+        raise ApiError("card_certificate_invalid", 422)
     issuer = _issuer_of(cert, store)
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise ApiError("card_certificate_expired", 422)
@@ -104,6 +106,15 @@ def verify_certificate(der: bytes, store: TrustStore, now: datetime) -> Verified
         raise ApiError("card_certificate_revoked", 422)
     return VerifiedCert(f"{cert.serial_number:X}", cert.not_valid_after_utc.astimezone(JST),
                         cert.issuer.rfc4514_string(), cert)
+
+
+def _is_auth_certificate(cert: x509.Certificate) -> bool:
+    """A 利用者証明用 certificate: digitalSignature, never nonRepudiation (the 署名用 one)."""
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return False
+    return usage.digital_signature and not usage.content_commitment and not usage.key_cert_sign
 
 
 def _issuer_of(cert: x509.Certificate, store: TrustStore) -> x509.Certificate:

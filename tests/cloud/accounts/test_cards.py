@@ -171,3 +171,19 @@ def test_bad_cert_link_file_imports_nothing(museum, sessions, tmp_path: Path, ap
     assert getattr(err.value, "code", "") == "cert_link_bad_rows"
     assert "3行目" in err.value.detail  # type: ignore[attr-defined]
     assert snapshot(app) == before
+
+
+def test_signature_certificate_is_not_an_auth_certificate(museum) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from drivers.card.test_ca import issue_card
+    from tests.cloud.accounts.helpers import PERSON
+
+    client, ca, factory = museum
+    doc = issue_card(ca, PERSON, pin="1234", sign_password="abcdef", now=NOW)
+    sign = x509.load_pem_x509_certificate(doc.sign["cert_pem"].encode())
+    factory.holder("MY123456", auth_serial=f"{sign.serial_number:X}")
+    der = base64.b64encode(sign.public_bytes(serialization.Encoding.DER)).decode()
+    resp = client.post("/api/v1/cards/read", {"auth_cert": der})
+    assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_invalid"

@@ -57,9 +57,10 @@ def authenticate(permission: str | None) -> None:
     check_client_version()
     c = cloud()
     req, now, window = signed_request(), c.clock.now(), c.settings.signature_window_s
+    # One short transaction, committed before the operation: a failed operation still spends
+    # its nonce, and an invalid request records nothing (verify raises before the insert).
     with unit_of_work(c.sessions) as session:
         context = terminal_auth.verify(session, req, now, window)
-    with unit_of_work(c.sessions) as session:
         terminal_auth.record_nonce(session, req.terminal_id, req.nonce, now, window)
     if permission is not None and permission not in context.permissions:
         raise Forbidden("forbidden_category")

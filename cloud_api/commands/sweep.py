@@ -1,4 +1,5 @@
-"""`mykey-cloud sweep`: expire lots past their last day and lapse expired vouchers (daily job)."""
+"""`mykey-cloud sweep`: expire lots past their last day, lapse expired vouchers and forget old
+request nonces (daily job)."""
 from __future__ import annotations
 
 import argparse
@@ -9,9 +10,10 @@ from sqlalchemy.exc import DBAPIError
 
 from cloud_api.clock import Clock
 from cloud_api.config import Settings
-from cloud_api.db import make_engine, make_session_factory
+from cloud_api.db import make_engine, make_session_factory, unit_of_work
 from cloud_api.messages import message
 from cloud_api.services.ledger.sweep import sweep
+from cloud_api.services.terminal_auth import purge_nonces
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, clock: Clock | None = None) -> int:
     settings = Settings.from_env(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.effective_database_url)
+    clock = clock or Clock()
     try:
-        result = sweep(make_session_factory(engine), clock or Clock())
+        sessions = make_session_factory(engine)
+        result = sweep(sessions, clock)
+        with unit_of_work(sessions) as session:
+            purge_nonces(session, clock.now(), settings.signature_window_s)
     except DBAPIError:
         log.warning("sweep could not use the database", exc_info=True)
         print(message("ledger_db_unavailable"), file=sys.stderr)

@@ -115,16 +115,34 @@ def test_wrong_category_is_forbidden(kawasaki, signed_client) -> None:
     assert resp.status_code == 403 and problem(resp)["code"] == "forbidden_category"
 
 
-def test_old_nonces_are_purged(app, terminal, clock, sessions) -> None:
+def test_old_nonces_are_purged(app, terminal, clock, sessions, monkeypatch) -> None:
+    """GIVEN the opportunistic purge runs on this request THEN only the fresh nonce remains."""
     from sqlalchemy import func, select
 
     from cloud_api.models.accounts import TerminalNonce
+    from cloud_api.services import terminal_auth
 
+    monkeypatch.setattr(terminal_auth, "PURGE_ONE_IN", 1)
     terminal.get("/api/v1/terminal")
     clock.advance(seconds=601)
     terminal.get("/api/v1/terminal")
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(TerminalNonce)) == 1
+
+
+def test_sweep_purges_nonces_older_than_the_window(app, terminal, clock, sessions) -> None:
+    from sqlalchemy import func, select
+
+    from cloud_api.models.accounts import TerminalNonce
+    from cloud_api.services.terminal_auth import purge_nonces
+
+    terminal.get("/api/v1/terminal")
+    terminal.get("/api/v1/terminal")
+    clock.advance(seconds=601)
+    with sessions() as s:
+        assert purge_nonces(s, clock.now(), 300) == 2
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(TerminalNonce)) == 0
 
 
 @pytest.mark.parametrize("category, also, expected", [

@@ -100,6 +100,12 @@ cmd_test() {
 
 cmd_demo() {
   setup
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-}" ]; then
+    # A headless machine: show the app through Qt's built-in VNC server instead of failing.
+    export QT_QPA_PLATFORM="vnc:size=1280x860:port=${MYKEY_DEMO_VNC_PORT:-5900}"
+    log "no display: the demo is shown over VNC on port ${MYKEY_DEMO_VNC_PORT:-5900}" \
+        "(connect a VNC viewer; demo data only — use on a trusted network)"
+  fi
   exec "$PY" -m terminal_app.demo "$@"
 }
 

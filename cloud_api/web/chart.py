@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 760, 260, 70, 30, 10, 10
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 760, 260, 70, 30, 10, 30
 COLOURS = ("#1f5fa8", "#d9822b", "#2e8b57", "#a83279", "#6b6b6b", "#b8a100")
 MAX_LINES = 5
 

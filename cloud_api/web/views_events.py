@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cloud_api.app import cloud
 from cloud_api.errors import NotFound
@@ -90,14 +91,15 @@ def event_register() -> Page:
                            back=url_for("console.events"))
 
 
-def _point_id(session, code: str) -> str:  # type: ignore[no-untyped-def]
+def _point_id(session: Session, code: str) -> str:
     raw = request.form.get("point_id", "")
     if raw and (not raw.isdigit() or point_setup.own_event(session, code, int(raw)) is None):
         raise NotFound()
     return raw
 
 
-def _apply_op(session, op: str, keys: list[str], code: str):  # type: ignore[no-untyped-def]
+def _apply_op(session: Session, op: str, keys: list[str], code: str,
+              ) -> tuple[list[str], str | None, str | None]:
     """Add or remove selections; returns (keys, town whose terminals to list, error text)."""
     kind, _, town = op.partition(":")
     new: list[str] = []
@@ -117,7 +119,7 @@ def _apply_op(session, op: str, keys: list[str], code: str):  # type: ignore[no-
     return keys, (town if kind == "list" else None), error
 
 
-def _targets_page(session, form: SettingForm, keys: list[str], point_id: str,  # type: ignore[no-untyped-def]
+def _targets_page(session: Session, form: SettingForm, keys: list[str], point_id: str,
                   listed: str | None, error: str | None) -> Page:
     code = form.values["municipality_code"]
     towns = targets.selectable_towns(session, code)
@@ -130,7 +132,7 @@ def _targets_page(session, form: SettingForm, keys: list[str], point_id: str,  #
         categories=targets.CATEGORY_LABELS), 422 if error else 200
 
 
-def _confirm(session, form: SettingForm, keys: list[str], point_id: str) -> str:  # type: ignore[no-untyped-def]
+def _confirm(session: Session, form: SettingForm, keys: list[str], point_id: str) -> str:
     chosen = targets.parse_keys(session, keys, form.values["municipality_code"])
     return render_template(
         "setting_confirm.html", heading="特定支援イベント設定", values={**form.values, "point_id": point_id},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from cloud_api.app import cloud
 from cloud_api.messages import message
@@ -34,7 +35,7 @@ def grant_businesses_post() -> str | tuple[str, int]:
                            back=url_for("console.grant_businesses"))
 
 
-def _form_page(session, code: str, values: dict[str, str], errors: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+def _form_page(session: Session, code: str, values: dict[str, str], errors: dict[str, str]) -> str:
     return render_template("grant_form.html", values=values, errors=errors,
                            points=grant_business.own_points(session, code),
                            rows=grant_business.listing(session, code))

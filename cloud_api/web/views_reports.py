@@ -68,22 +68,22 @@ def transfer_report() -> str | tuple[str, int]:
 
 def _download(kind: str) -> Response:
     identity = security.current()
-    engine = cloud().engine
+    engine, tmp_dir = cloud().engine, str(cloud().settings.data_dir)
     with read_connection(engine) as conn:
         req = _read_request(conn, identity)
-        if req.errors or req.query is None:
-            raise NotFound()
-        title = _title(conn, identity, req.query)
-        summary = place_report.summary(conn, req.query)
+    if req.errors or req.query is None:
+        raise NotFound()
     query = req.query
 
     def body() -> Iterator[bytes]:
-        with read_connection(engine) as stream_conn:
-            rows = place_report.detail_batches(stream_conn, query)
+        # one read-only snapshot: the 集計表 and the 明細表 always agree
+        with read_connection(engine) as snap:
+            title, summary = _title(snap, identity, query), place_report.summary(snap, query)
             if kind == "csv":
-                yield from export.csv_chunks(title, summary, rows)
+                yield from export.csv_chunks(title, summary, place_report.csv_line_batches(snap, query))
             else:
-                yield from export.excel_blocks(title, summary, rows, str(cloud().settings.data_dir))
+                rows = place_report.detail_batches(snap, query)
+                yield from export.excel_blocks(title, summary, rows, tmp_dir)
 
     name = f"自治体ポイント集計_{query.first:%Y%m%d}-{query.last:%Y%m%d}"
     if kind == "csv":

@@ -105,3 +105,20 @@ def test_another_municipality_cannot_download_kawasakis_point(console, activity)
     r = client.get(f"/console/reports/place.csv?from=2017/08/01&to=2017/08/31"
                    f"&point_id={console.data.kawasaki_point}")
     assert r.status_code == 404
+
+
+def test_csv_quotes_places_and_defuses_formulas(console) -> None:  # type: ignore[no-untyped-def]
+    cloud = console.app.extensions["mykey"]
+    evil = '=HYPERLINK("http://example.com","店, 1")'
+    with unit_of_work(cloud.sessions) as session:
+        from sqlalchemy import update
+
+        from cloud_api.models.accounts import Terminal
+        session.execute(update(Terminal).where(Terminal.terminal_id == "00010012").values(place=evil))
+        generate(session, [console.data.kawasaki_point], ["00010012"], "00010013", uses=5)
+    client = console.app.test_client()
+    _login(client, "kawasaki")
+    raw = client.get(f"/console/reports/place.csv?from=2017/07/01&to=2017/09/30"
+                     f"&point_id={console.data.kawasaki_point}").get_data().decode("utf-8-sig")
+    rows = [r for r in csv.reader(io.StringIO(raw)) if len(r) == 5 and r[4].isdigit()]
+    assert len(rows) == 5 and {r[1] for r in rows} == {"'" + evil}

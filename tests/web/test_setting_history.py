@@ -51,3 +51,10 @@ def test_bad_event_form_writes_nothing(console) -> None:  # type: ignore[no-unty
     assert {e.field for e in form.errors} == {"point_name", "service_to", "municipality_code"}
     with unit_of_work(console.app.extensions["mykey"].sessions) as s:
         assert s.scalar(select(func.count()).select_from(PointSettingVersion)) == 0
+
+
+def test_account_type_codes_are_the_ones_the_accounts_table_accepts() -> None:
+    from cloud_api.models.accounts import ACCOUNT_TYPES as MODEL_CODES
+    from cloud_api.services.console.fields import ACCOUNT_TYPES
+
+    assert set(ACCOUNT_TYPES) - {""} == set(MODEL_CODES)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import login
 
@@ -32,7 +33,7 @@ def test_point_setup_rejects_bad_fields_then_registers_and_keeps_history(page) -
     assert "検査数字" in page.inner_text("#err-municipality_code")
     assert "4文字以内" in page.inner_text("#err-bank_code")
     _fill(page, GOOD_POINT)
-    page.check("input[name=bank_account_type][value='当座']")
+    page.check("input[name=bank_account_type][value='current']")
     page.click("#confirm")
     assert "当座預金" in page.inner_text("table.confirm")
     page.click("#register")
@@ -60,12 +61,11 @@ def test_postal_search_fills_the_address(page) -> None:  # type: ignore[no-untyp
     page.goto("/console/points")
     page.fill("#f-postal_code", "1710022")
     page.click("#postal-search")
-    page.wait_for_function("document.getElementById('postal-result').textContent.length > 0")
-    assert "東京都" in page.inner_text("#postal-result")
+    expect(page.locator("#postal-result")).to_contain_text("東京都")
     assert page.input_value("#f-address") == "豊島区南池袋"
     page.fill("#f-postal_code", "0000000")
     page.click("#postal-search")
-    page.wait_for_function("document.getElementById('postal-result').textContent.includes('見つかりません')")
+    expect(page.locator("#postal-result")).to_contain_text("見つかりません")
 
 
 def test_event_with_targets_is_registered_by_a_prefecture(page, live) -> None:  # type: ignore[no-untyped-def]

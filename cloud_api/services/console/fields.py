@@ -14,7 +14,8 @@ from cloud_api.messages import message
 
 DIGITS = re.compile(r"[0-9]+")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-ACCOUNT_TYPES = {"": "未選択", "普通": "普通預金", "当座": "当座預金", "郵便貯金": "郵便貯金"}
+# codes of accounts.ACCOUNT_TYPES (the CHECK constraint) -> labels
+ACCOUNT_TYPES = {"": "未選択", "ordinary": "普通預金", "current": "当座預金", "postal": "郵便貯金"}
 
 
 @dataclass(frozen=True)

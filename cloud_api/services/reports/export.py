@@ -52,15 +52,15 @@ def safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def csv_chunks(title: ReportTitle, summary: PlaceSummary,
-               batches: Iterable[Sequence[Sequence[object]]]) -> Iterator[bytes]:
-    """集計表, a blank line, then 明細表 — UTF-8 bytes with a BOM, one chunk per cursor batch."""
+def csv_chunks(title: ReportTitle, summary: PlaceSummary, detail_text: Iterable[str]) -> Iterator[bytes]:
+    """集計表, a blank line, then 明細表 — UTF-8 bytes with a BOM; `detail_text` is the 明細表's
+    rows as CSV text chunks (place_report.csv_line_batches)."""
     head: list[Sequence[object]] = [["▼集計表"], *title.lines("集計期間"), SUMMARY_HEADER,
                                     *[[safe(str(r[0])), *r[1:]] for r in summary_rows(summary)],
                                     [], ["▼明細表"], *title.lines("ポイント取引期間"), DETAIL_HEADER]
     yield (BOM + _csv_text(head)).encode("utf-8")
-    for batch in batches:
-        yield _csv_text(batch).encode("utf-8")
+    for chunk in detail_text:
+        yield chunk.encode("utf-8")
 
 
 def _csv_text(rows: Iterable[Sequence[object]]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, String, case, func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, String, case, cast, func, literal, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -109,6 +109,18 @@ def detail_batches(conn: Connection, q: PlaceQuery) -> Iterator[Sequence[Sequenc
     result = conn.execution_options(yield_per=STREAM_BATCH).execute(
         stmt.order_by(JournalTxn.executed_at, JournalTxn.id))
     yield from result.partitions()
+
+
+def csv_line_batches(conn: Connection, q: PlaceQuery) -> Iterator[str]:
+    """The 明細表 as CSV text, one chunk per cursor batch; the database builds each line
+    (place always quoted, quotes doubled), so Python only joins them."""
+    quoted = literal('"') + func.replace(_safe_place(), '"', '""') + literal('"')
+    line = (_stamp(conn) + "," + quoted + "," + func.coalesce(JournalTxn.mykey_id, "") + ","
+            + cast(JournalTxn.amount, String) + "," + JournalTxn.txn_no)
+    result = conn.execution_options(yield_per=STREAM_BATCH).execute(
+        _where(select(line), q).order_by(JournalTxn.executed_at, JournalTxn.id))
+    for part in result.partitions():
+        yield "\r\n".join([r[0] for r in part]) + "\r\n"
 
 
 def _stamp(conn: Connection) -> ColumnElement[str]:

@@ -3,7 +3,8 @@
 The cloud's main engine starts every SQLite transaction with BEGIN IMMEDIATE (the ledger's write
 lock). A report that streams for minutes must not block the counters, so reports read through a
 sibling engine whose SQLite transactions are plain deferred snapshots (WAL readers never block the
-writer) and whose PostgreSQL transactions are READ ONLY.
+writer) and whose PostgreSQL transactions are READ ONLY, REPEATABLE READ (one snapshot for all
+the queries of a report, so its summary and detail agree).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
 
 def _make_reader(engine: Engine) -> Engine:
     if engine.dialect.name != "sqlite":
-        return engine.execution_options(postgresql_readonly=True)
+        return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
     reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(reader, "connect")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -70,6 +70,32 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def relaxed_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction whose commit need not wait for the disk (request nonces, not money).
+
+    SQLite: synchronous=OFF for this one commit (it may only change outside a transaction); its
+    WAL frames reach the disk with the next durable commit's fsync. PostgreSQL: SET LOCAL
+    synchronous_commit TO OFF. Atomicity and isolation are unchanged; only a crash within a few
+    milliseconds could forget the commit.
+    """
+    engine: Engine = factory.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        with unit_of_work(factory) as session:
+            if engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            yield session
+        return
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        raw.execute("PRAGMA synchronous=OFF")  # type: ignore[union-attr]
+        try:
+            with unit_of_work(sessionmaker(bind=conn, expire_on_commit=False)) as session:
+                yield session
+        finally:
+            raw.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:

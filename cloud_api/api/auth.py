@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from cloud_api.app import cloud
-from cloud_api.db import unit_of_work
+from cloud_api.db import relaxed_unit_of_work
 from cloud_api.errors import ApiError, Forbidden
 from cloud_api.services import terminal_auth
 from cloud_api.services.cards import derive_token_secret, use_token_secret
@@ -59,7 +59,8 @@ def authenticate(permission: str | None) -> None:
     req, now, window = signed_request(), c.clock.now(), c.settings.signature_window_s
     # One short transaction, committed before the operation: a failed operation still spends
     # its nonce, and an invalid request records nothing (verify raises before the insert).
-    with unit_of_work(c.sessions) as session:
+    # A nonce is not money: its commit does not wait for the disk (see relaxed_unit_of_work).
+    with relaxed_unit_of_work(c.sessions) as session:
         context = terminal_auth.verify(session, req, now, window)
         terminal_auth.record_nonce(session, req.terminal_id, req.nonce, now, window)
     if permission is not None and permission not in context.permissions:

@@ -18,11 +18,10 @@ from datetime import datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloud_api.db import is_postgres
 from cloud_api.errors import AuthError
 from cloud_api.models.accounts import Terminal, TerminalNonce
 from cloud_api.services.terminals import TerminalContext, context_of
@@ -104,8 +103,6 @@ def purge_nonces(session: Session, now: datetime, window_s: int) -> int:
 def record_nonce(session: Session, terminal_id: str, nonce: str, now: datetime, window_s: int,
                  ) -> None:
     """Remember the nonce (its own transaction: the caller commits at once); replay → 401."""
-    if is_postgres(session):
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     if secrets.randbelow(PURGE_ONE_IN) == 0:
         cutoff = now - timedelta(seconds=2 * window_s)
         session.execute(delete(TerminalNonce).where(TerminalNonce.terminal_id == terminal_id,

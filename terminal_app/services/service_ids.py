@@ -56,13 +56,17 @@ class ServiceIdService:
         """Card on the reader -> service ID (what a POS calls without the UI)."""
         return self.lookup(self.cards.read(progress))
 
-    def hand_off(self, lookup: ServiceIdLookup) -> None:
-        """ID自動引渡し: type the number into the linked system's focused field."""
+    def hand_off(self, lookup: ServiceIdLookup, return_focus_from: int | None = None) -> None:
+        """ID自動引渡し: type the number into the linked system's focused field.
+
+        `return_focus_from`: our own window's native id, so the linked system (the window
+        active before ours) gets the focus back before the keystrokes."""
         from drivers.keyboard import KeystrokeInputError, KeystrokeUnavailable
 
         try:
             with self._keystrokes() as sender:
-                sender.type_text(lookup.customer_id, terminator=self.terminator)
+                sender.type_text(lookup.customer_id, terminator=self.terminator,
+                                 return_focus_from=return_focus_from)
         except (KeystrokeUnavailable, KeystrokeInputError) as exc:
             raise UserFacingError("keystrokes_unavailable", str(exc)) from exc
         log.info("service ID handed off by keystrokes")

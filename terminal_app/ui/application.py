@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QApplication
 from drivers.keyboard.wedge import WedgeConfig
 from terminal_app.ui import theme
 from terminal_app.ui.context import UiContext
-from terminal_app.ui.main_window import MainWindow
+from terminal_app.ui.main_window import MainWindow, WatchedJobs
 from terminal_app.ui.strings import APP_TITLE
 from terminal_app.ui.wedge import WedgeFilter
-from terminal_app.ui.worker import Jobs
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ def install_wedge(app: QApplication, window: MainWindow, config: Any) -> WedgeFi
 def build_window(services: Any, version: str, *, wedge: bool = True) -> MainWindow:
     """The main window over the core's `services` (not shown yet; navigate("start") to begin)."""
     app = qt_app()
-    window = MainWindow(UiContext(services, Jobs()), version)
+    window = MainWindow(UiContext(services, WatchedJobs()), version)
     if wedge:
         install_wedge(app, window, services.config)
     return window

@@ -302,6 +302,29 @@ JA: dict[str, str] = {
     "s17.lead": "マイキーIDの作成・登録が完了しました。",
     "s17.mykey_id": "マイキーID",
     "s17.again": "続けて作成",
+    # ヘルプ menu: バージョン情報, 診断情報の送信, update required (426)
+    "help.menu": "ヘルプ",
+    "about.action": "バージョン情報",
+    "about.title": "バージョン情報",
+    "about.version": "バージョン {version}",
+    "about.cloud": "接続先クラウド",
+    "about.terminal": "端末ID",
+    "about.unregistered": "未登録",
+    "about.licences": "同梱ソフトウェアのライセンス",
+    "about.close": "閉じる",
+    "diag.action": "診断情報の送信…",
+    "diag.choose": "診断情報の保存先フォルダを選択",
+    "diag.working": "診断情報を作成しています…",
+    "diag.done_title": "診断情報の送信",
+    "diag.done": "診断情報を保存しました。\n{path}\n\nこのファイルをサポート窓口へメールなどでお送りください。"
+                 "暗証番号・パスワード・証明書は含まれていません。",
+    "diag.failed": "診断情報を作成できませんでした。{reason}",
+    "update.title": "活用ソフトの更新が必要です",
+    "update.text": "クラウドがこの活用ソフトの新しいバージョンを求めています。\n"
+                   "必要なバージョン: {min_version} 以降（このパソコン: {version}）\n\n"
+                   "クラウドとの通信はできません。管理者（自治体・ご担当窓口）に連絡して最新の活用ソフトを"
+                   "入手し、インストールしてから再度起動してください。"
+                   "登録済みの端末情報とデータはそのまま引き継がれます。",
 }
 
 

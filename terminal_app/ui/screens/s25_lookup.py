@@ -119,7 +119,8 @@ class ServiceIdLookupScreen(Screen):
 
     def _hand_off(self, result: Any) -> None:
         service = self.ctx.services.service_ids
-        self.run("local", lambda: service.hand_off(result),
+        own = int(self.window().winId())   # read here, in the GUI thread: focus goes back
+        self.run("local", lambda: service.hand_off(result, return_focus_from=own),
                  lambda _: self.status.info(tr("s26.handed_off")),
                  working=tr("s26.handing_off"))
 

@@ -106,7 +106,7 @@ def _load_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 
     try:
         book = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the clerk's to fix
+    except Exception as exc:
         raise UserFacingError("grant_excel_unreadable", reason=type(exc).__name__) from exc
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
@@ -135,7 +135,7 @@ def _check_row(values: dict[str, str], target: ImportTarget, fields: tuple[str, 
         return message("grant_excel_other_business", business_id=values.get("business_id"))
     code = rules.clean(values.get("municipality_code"))
     if code and code != target.municipality_code:
-        return message("grant_excel_other_municipality", code=code)
+        return message("grant_excel_other_municipality", municipality_code=code)
     try:
         person = rules.person(values, fields)
     except FieldErrors as exc:

@@ -28,6 +28,7 @@ from terminal_app.services.errors import device_errors
 log = logging.getLogger(__name__)
 
 POLL_S = 0.25
+SAME_CARD_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,17 +80,19 @@ class MobileGrantService:
         return read
 
     def next_card(self, business_id: str, stop: threading.Event, *,
-                  after_removal: bool = False) -> OfflineRead | None:
-        """Wait for a card and read it; None when `stop` is set. With `after_removal` the card
-        read last must first be taken out (continuous reading without reading one card twice)."""
+                  previous: str | None = None) -> OfflineRead | None:
+        """Wait for a card and read it; None when `stop` is set. A card still on the reader
+        since the read `previous` (same certificate) is not read again: the loop waits for
+        the next card, however quickly the cards are swapped."""
         reader = self._reader()
-        while after_removal and not stop.is_set() \
-                and reader.status() == ReaderStatus.CARD_PRESENT:
-            reader.wait_for_change(POLL_S)
         while not stop.is_set():
-            if reader.status() == ReaderStatus.CARD_PRESENT:
-                return self.read_card(business_id)
-            reader.wait_for_change(POLL_S)
+            if reader.status() != ReaderStatus.CARD_PRESENT:
+                reader.wait_for_change(POLL_S)
+                continue
+            read = self.read_card(business_id)
+            if read.client_ref != previous:
+                return read
+            reader.wait_for_change(SAME_CARD_WAIT_S)
         return None
 
     def _reader(self):  # type: ignore[no-untyped-def]
@@ -110,7 +113,7 @@ class MobileGrantService:
 
     def summary(self, business_id: str) -> UploadSummary:
         reads = self.store.reads(business_id)
-        count = lambda outcome: sum(1 for r in reads if r.outcome == outcome)  # noqa: E731
+        count = lambda outcome: sum(1 for r in reads if r.outcome == outcome)
         return UploadSummary(count("granted"),
                              tuple(r for r in reads if r.outcome == "not_in_roster"),
                              count("no_mykey_id"), count("rejected"),

@@ -46,7 +46,8 @@ class Person:
 
     def only(self, fields: tuple[str, ...]) -> Person:
         """This person with every field not in `fields` dropped (not kept on this PC)."""
-        return replace(self, **{k: None for k in FIELD_KEYS if k not in fields})
+        dropped: dict[str, Any] = {k: None for k in FIELD_KEYS if k not in fields}
+        return replace(self, **dropped)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: getattr(self, k) for k in FIELD_KEYS}

@@ -17,8 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from terminal_app.grant_support.models import (FIELD_KEYS, GrantBusiness, OfflineRead, Person,
-                                               RosterRow)
+from terminal_app.grant_support.models import (
+    FIELD_KEYS,
+    GrantBusiness,
+    OfflineRead,
+    Person,
+    RosterRow,
+)
 
 log = logging.getLogger(__name__)
 

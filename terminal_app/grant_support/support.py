@@ -17,9 +17,16 @@ from terminal_app.api.errors import CloudUnreachable
 from terminal_app.domain.errors import OutcomeUnknown, UserFacingError
 from terminal_app.grant_support import excel, rules
 from terminal_app.grant_support.cloud import GrantCloud, grant_key
-from terminal_app.grant_support.models import (FIELD_KEYS, GrantBusiness, GrantDone, Person,
-                                               RosterPage, RosterRow)
+from terminal_app.grant_support.models import (
+    FIELD_KEYS,
+    GrantBusiness,
+    GrantDone,
+    Person,
+    RosterPage,
+    RosterRow,
+)
 from terminal_app.grant_support.store import GrantStore
+from terminal_app.messages import message
 from terminal_app.services.cards import CardService
 from terminal_app.services.errors import device_errors
 from terminal_app.services.session import CloudSession
@@ -186,8 +193,7 @@ class BusinessSupportService:
     def _grant_one(self, business_id: str, mykey_id: str, key: str) -> GrantOutcome:
         row = self.store.roster_row(business_id, mykey_id)
         if row is None:
-            return GrantOutcome(mykey_id, None, UserFacingError("grant_unknown_business",
-                                                                business_id=business_id).message)
+            return GrantOutcome(mykey_id, None, message("grant_not_on_roster"))
         try:
             return GrantOutcome(mykey_id, self.cloud.grant(business_id, mykey_id, row.points, key))
         except UserFacingError as exc:

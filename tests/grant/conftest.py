@@ -12,8 +12,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.grant.helpers import GrantWorld, SmtpSink, grant_terminal, world_cloud  # noqa: E402
-from tests.terminal.ui.harness import WorldTemplate, build_template  # noqa: E402
+from tests.grant.helpers import GrantWorld, SmtpSink, grant_terminal, world_cloud
+from tests.terminal.ui.harness import WorldTemplate, build_template
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from terminal_app.demo import DemoWorld, free_port
-from tests.terminal.ui.harness import (MERGE_KEY_HEX, WorldTemplate, make_terminal_services,
-                                       register)
+from tests.terminal.ui.harness import MERGE_KEY_HEX, WorldTemplate, make_terminal_services, register
 
 GRANT_TERMINAL = ("00053062", "ag8ake2")     # (エ) XX市1台目, 川崎市 141305
 BRANCH_TERMINAL = ("00053063", "branch12")   # (エ) a branch office's PC, added by these tests
@@ -35,7 +34,7 @@ class SmtpSink:
         self.port = free_port()
         self._controller: Any = None
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         mail = message_from_bytes(envelope.content, policy=policy.default)
         with self._arrived:
             self.messages.append(mail)  # type: ignore[arg-type]

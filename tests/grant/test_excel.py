@@ -63,6 +63,7 @@ def test_a_bad_row_imports_nothing_and_names_the_row(terminal: Any, tmp_path: Pa
         ["0001", "my12", "141305", "誰か", "", "", "", "", "", ""],
         ["0001", OTHER, "141305", "高津 太郎", "", "", "", "", "taro@", ""],
         ["0001", HOLDER, "141305", "二重", "", "", "", "", "", ""],
+        ["0001", "ABCD1234", "131164", "他の自治体", "", "", "", "", "", ""],
     ], tmp_path / "取り込み.xlsx")
     with pytest.raises(UserFacingError) as caught:
         support.import_roster(BUSINESS_ID, path)
@@ -71,6 +72,7 @@ def test_a_bad_row_imports_nothing_and_names_the_row(terminal: Any, tmp_path: Pa
     assert "3行目: マイキーIDは英大文字と数字の8文字です。" in text
     assert "4行目: メールアドレスの形式が正しくありません。" in text
     assert "5行目: マイキーID MY123456 が2行目と重複しています" in text
+    assert "6行目: 全国地方公共団体コード 131164 はこの自治体ではありません" in text
     assert "2行目" not in text.split("5行目")[0]
     assert support.store.roster(BUSINESS_ID) == []
     assert support.cloud.roster(BUSINESS_ID) == []

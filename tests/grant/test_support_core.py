@@ -12,7 +12,7 @@ import pytest
 from drivers.card.virtual_reader import VirtualReader
 from terminal_app.domain.errors import FieldErrors, UserFacingError
 from terminal_app.grant_support.support import DuplicateEntry
-from tests.grant.helpers import (BUSINESS_ID, GRANT_TERMINAL, HOLDER, HOLDER_EMAIL, collation)
+from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, HOLDER_EMAIL, collation
 
 FIELDS = ("name", "birth_date", "address", "sex", "phone", "email", "notes")
 

@@ -32,7 +32,7 @@ class GrantScreen(Screen):
     """A grant screen: title from the grant catalogue, メニューへ goes to 画面70."""
 
     grant_title = ""
-    menu_target = "g70"
+    menu_target: str | None = "g70"
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)

@@ -120,17 +120,16 @@ class MobileGrantScreen(GrantScreen):
         self.status.info(gtr("g77.waiting"))
         self._next()
 
-    def _next(self, after_removal: bool = False) -> None:
+    def _next(self, previous: str | None = None) -> None:
         mobile, business_id, stop = self.grants.mobile, self.business.business_id, self.stop_event
-        self.ctx.jobs.run("card", lambda: mobile.next_card(business_id, stop,
-                                                           after_removal=after_removal),
+        self.ctx.jobs.run("card", lambda: mobile.next_card(business_id, stop, previous=previous),
                           self._read, self._read_failed)
 
     def _read(self, read: Any) -> None:
         self._update()
         if read is not None and self.reading:
             self.status.info(gtr("g77.waiting"))
-            self._next(after_removal=True)
+            self._next(previous=read.client_ref)
 
     def _read_failed(self, exc: BaseException) -> None:
         self.reading = False

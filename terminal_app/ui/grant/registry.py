@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from terminal_app.ui.grant.entry_screen import GrantEntryScreen
 from terminal_app.ui.grant.import_screen import GrantImportScreen
-from terminal_app.ui.grant.mobile_screens import MobileGrantScreen, MobileMenuScreen, MobileSyncScreen
+from terminal_app.ui.grant.mobile_screens import (
+    MobileGrantScreen,
+    MobileMenuScreen,
+    MobileSyncScreen,
+)
 from terminal_app.ui.grant.pc_screens import GrantLoginScreen, GrantMenuScreen, GrantSettingsScreen
 from terminal_app.ui.grant.roster_screen import GrantRosterScreen
 from terminal_app.ui.grant.unlisted_screens import AddRegisterScreen, UnlistedScreen

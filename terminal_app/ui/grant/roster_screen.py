@@ -141,7 +141,7 @@ class GrantRosterScreen(GrantScreen):
             self.checked.discard(mykey_id)
 
     def row_texts(self) -> list[list[str]]:
-        return [[self.table.item(r, c).text() for c in range(1, len(COLUMNS))]
+        return [[_text(self.table.item(r, c)) for c in range(1, len(COLUMNS))]
                 for r in range(self.table.rowCount())]
 
     # actions --------------------------------------------------------------------------------
@@ -177,3 +177,7 @@ def _cells(entry: RosterRow) -> list[str]:
         if p.birth_date else ""
     return [p.name or "", birth, p.address or "", p.sex or "", entry.mykey_id,
             f"{entry.points:,}"]
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return item.text() if item is not None else ""

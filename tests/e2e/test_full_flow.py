@@ -32,6 +32,7 @@ HOLDER = "MY123456"
 KAWASAKI = "川崎市ポイント"
 START_BALANCE = 1730
 SPEND, VOUCHER, MERGE = 300, 500, 200
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 CUSTOMER_IDS = {LIBRARY: "180000000011", SHOP: "200000000022", HANDOFF: "300000000033",
                 LABEL: "400000000044"}
 
@@ -123,6 +124,8 @@ def check_service_ids(system: System) -> None:
     png = system.root / "library-barcode.png"
     barcode_png(symbology, shown["customer_id"]).save(png)
     assert [(t, d.strip("ABCD")) for t, d in decode(png)] == [("CODABAR", CUSTOMER_IDS[LIBRARY])]
+    # ID自動引渡し: the cloud tells this terminal to type the number; the typing itself needs an
+    # X display and a focused field and is covered by tests/drivers/test_keyboard_x11.py (Xvfb).
     lookup(system, HANDOFF, "handoff")
     check_label(system, lookup(system, LABEL, "label"))
 
@@ -155,6 +158,21 @@ def check_spend(system: System, point_id: str) -> None:
     paper = printed(system, before)
     assert KAWASAKI in paper.text and spent["txn_no"] in paper.text, paper.text
     assert re.search(rf"{SPEND}\s*(pt|ポイント|P)", paper.text), paper.text
+
+
+def check_refusals(system: System, point_id: str) -> None:
+    """Bad input and wrong terminals: a clear Japanese error, a documented exit code, no change
+    (the final balance check proves nothing was taken)."""
+    over = system.terminal(MUSEUM, "spend", "--point-id", point_id, "--amount", "99999")
+    assert over.code == 2 and "残高" in over.out["error"]["message"], over.out
+    bad = system.terminal(MUSEUM, "spend", "--point-id", point_id, "--amount", "abc")
+    assert bad.code == 2 and JAPANESE.search(bad.out["error"]["message"]), bad.out
+    wrong = system.terminal(CHAMBER, "spend", "--point-id", point_id, "--amount", "1")
+    assert (wrong.code, wrong.out["error"]["status"]) == (5, 403), wrong.out
+    assert wrong.out["error"]["code"] == "forbidden_category"
+    assert JAPANESE.search(wrong.out["error"]["message"])
+    museum = system.terminal(MUSEUM, "lookup")        # (イ) has no ID business
+    assert (museum.code, museum.out["error"]["code"]) == (5, "forbidden_category"), museum.out
 
 
 def check_voucher(system: System, point_id: str) -> None:
@@ -201,6 +219,7 @@ def test_whole_system_end_to_end(system: System) -> None:
     assert balance == START_BALANCE
     check_service_ids(system)
     check_spend(system, point_id)
+    check_refusals(system, point_id)
     check_voucher(system, point_id)
     check_merge(system, point_id)
     assert balance_of(system, SHOP) == (point_id, START_BALANCE - SPEND - VOUCHER - MERGE)

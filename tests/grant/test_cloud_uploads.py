@@ -1,0 +1,158 @@
+"""Cloud services of the grant business on SQLite and PostgreSQL (marked `db` via db_url):
+uploads decide each client-made id once, even from two threads at the same time; a roster
+upload with one bad entry writes nothing; a broken mail server never costs a grant."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from cloud_api.clock import JST, Clock
+from cloud_api.config import Settings
+from cloud_api.db import make_session_factory, unit_of_work
+from cloud_api.errors import ValidationError
+from cloud_api.migrations import upgrade
+from cloud_api.models.grants import GrantRosterEntry, GrantUploadItem
+from cloud_api.models.ledger import JournalTxn
+from cloud_api.services import jpki
+from cloud_api.services.demo import load_demo
+from cloud_api.services.grants import roster, uploads
+from cloud_api.services.ledger.verify import verify
+from cloud_api.services.notify import GrantMailer, GrantNotice
+from cloud_api.services.terminals import context_of
+from terminal_app.demo import build_world, free_port
+
+BUSINESS = "0001"
+
+
+@pytest.fixture(scope="module")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return build_world(tmp_path_factory.mktemp("cloud-grants"))
+
+
+@pytest.fixture
+def cloud_db(db_url: str, demo_world: Any) -> Iterator[Any]:
+    upgrade(db_url)
+    engine = create_engine(db_url)
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as s:
+        load_demo(s, Clock(), demo_world.certs_dir)
+    try:
+        yield sessions
+    finally:
+        engine.dispose()
+
+
+def context(sessions: Any) -> Any:
+    from cloud_api.models.accounts import Terminal
+
+    with unit_of_work(sessions) as s:
+        return context_of(s.get(Terminal, "00053062"))
+
+
+def put_roster(sessions: Any, *mykey_ids: str) -> None:
+    entries = roster.parse_entries({"entries": [{"mykey_id": m, "points": 100}
+                                                for m in mykey_ids]})
+    with unit_of_work(sessions) as s:
+        roster.merge_entries(s, "141305", BUSINESS, "00053062", entries, Clock().now())
+
+
+def item(demo_world: Any, mykey_id: str, ref: str) -> uploads.UploadItem:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pem = (demo_world.certs_dir / f"{mykey_id}.pem").read_bytes()
+    der = x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)
+    return uploads.UploadItem(ref, der, datetime.now(JST))
+
+
+def upload(sessions: Any, demo_world: Any, items: list[uploads.UploadItem]) -> list[Any]:
+    store = jpki.trust_store(demo_world.ca_dir)
+    with unit_of_work(sessions) as s:
+        results, _ = uploads.process(s, Clock(), context(sessions), store, BUSINESS, items)
+    return results
+
+
+def grants_of(sessions: Any, mykey_id: str) -> int:
+    with unit_of_work(sessions) as s:
+        return int(s.scalar(select(func.count()).select_from(JournalTxn).where(
+            JournalTxn.kind == "grant", JournalTxn.mykey_id == mykey_id,
+            JournalTxn.terminal_id == "00053062")) or 0)
+
+
+def test_repeated_upload_is_decided_once(cloud_db: Any, demo_world: Any) -> None:
+    put_roster(cloud_db, "MY123456")
+    items = [item(demo_world, "MY123456", "m-aaaaaaaa01"), item(demo_world, "KEY34567",
+                                                                "m-aaaaaaaa02")]
+    first = upload(cloud_db, demo_world, items)
+    again = upload(cloud_db, demo_world, list(reversed(items)))
+    assert [(r["outcome"], r["replayed"]) for r in first] == [("granted", False),
+                                                              ("not_in_roster", False)]
+    assert {r["client_ref"]: r["txn_no"] for r in again} == {r["client_ref"]: r["txn_no"]
+                                                             for r in first}
+    assert all(r["replayed"] for r in again)
+    assert grants_of(cloud_db, "MY123456") == 1
+    with unit_of_work(cloud_db) as s:
+        assert verify(s) == []
+
+
+def test_two_devices_racing_with_the_same_reads_grant_once(cloud_db: Any,
+                                                           demo_world: Any) -> None:
+    put_roster(cloud_db, "MY123456")
+    items = [item(demo_world, "MY123456", "m-bbbbbbbb01")]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def send() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(upload(cloud_db, demo_world, items)[0]["outcome"])
+        except IntegrityError:
+            outcomes.append("conflict")                      # the API answers 409: send again
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(outcomes) == 4 and set(outcomes) <= {"granted", "conflict"}
+    assert grants_of(cloud_db, "MY123456") == 1
+    with unit_of_work(cloud_db) as s:
+        assert s.scalar(select(func.count()).select_from(GrantUploadItem)) == 1
+
+
+def test_roster_upload_with_a_bad_entry_writes_nothing(cloud_db: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        roster.parse_entries({"entries": [{"mykey_id": "MY123456", "points": 100},
+                                          {"mykey_id": "bad", "points": 0,
+                                           "person": {"birth_date": "1985-02-30"}}]})
+    assert {e.field for e in caught.value.errors} == {
+        "entries[1].mykey_id", "entries[1].points", "entries[1].person.birth_date"}
+    with unit_of_work(cloud_db) as s:
+        assert s.scalar(select(func.count()).select_from(GrantRosterEntry)) == 0
+
+
+def test_mail_server_down_is_logged_and_the_grant_stays(cloud_db: Any, tmp_path: Path,
+                                                        caplog: Any) -> None:
+    from cloud_api.models.accounts import Holder
+
+    with unit_of_work(cloud_db) as s:
+        holder = s.scalar(select(Holder).where(Holder.mykey_id == "MY123456"))
+        holder.email, holder.notice_granted = "hanako@example.jp", True
+    settings = Settings(data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=free_port(),
+                        smtp_timeout_s=2.0)
+    mailer = GrantMailer(settings, cloud_db)
+    with caplog.at_level(logging.WARNING, logger="cloud_api.services.notify"):
+        mailer.after_commit([GrantNotice("MY123456", "健康づくり事業", "川崎市ポイント", 100,
+                                         "2026112200001")])
+        mailer.wait_idle()
+    mailer.close()
+    assert "grant notice for 2026112200001 not sent: ConnectionRefusedError" in caplog.text
+    assert "hanako@example.jp" not in caplog.text

@@ -49,14 +49,19 @@ LICENCES: tuple[Licence, ...] = (
 
 
 def about_html(version: str, cloud_url: str, terminal_id: str) -> str:
-    """The body of バージョン情報 (rich text)."""
+    """The body of バージョン情報 (rich text): product, version, cloud, terminal, licences."""
     esc = html.escape
-    rows = "".join(f"<tr><td>{esc(item.component)}</td><td>{esc(item.licence)}</td>"
-                   f"<td>{esc(item.url)}</td></tr>" for item in LICENCES)
+    rows = "".join(f"<tr><td>{esc(item.component)}</td><td>{esc(item.licence)}</td></tr>"
+                   for item in LICENCES)
     return (f"<h3>{esc(APP_TITLE)}</h3><p>{esc(tr('about.version', version=version))}</p>"
             f"<p>{esc(tr('about.cloud'))}: {esc(cloud_url)}<br>"
             f"{esc(tr('about.terminal'))}: {esc(terminal_id or tr('about.unregistered'))}</p>"
             f"<p><b>{esc(tr('about.licences'))}</b></p><table cellspacing='4'>{rows}</table>")
+
+
+def licence_details() -> str:
+    """The 詳細 text of バージョン情報: every component with its licence and where to read it."""
+    return "\n".join(f"{item.component}: {item.licence}\n  {item.url}" for item in LICENCES)
 
 
 def _terminal_id(window: Any) -> str:
@@ -82,8 +87,10 @@ def _message_box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str,
 def show_about(window: Any, version: str) -> QMessageBox:
     """ヘルプ > バージョン情報."""
     text = about_html(version, window.ctx.services.config.cloud_url, _terminal_id(window))
-    return _message_box(window, QMessageBox.Icon.Information, tr("about.title"), text,
-                        "aboutBox", rich=True)
+    box = _message_box(window, QMessageBox.Icon.Information, tr("about.title"), text,
+                       "aboutBox", rich=True)
+    box.setDetailedText(licence_details())
+    return box
 
 
 def show_update_required(parent: QWidget, min_version: str, version: str) -> QMessageBox:

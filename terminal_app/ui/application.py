@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from drivers.keyboard.wedge import WedgeConfig
@@ -26,7 +26,18 @@ def qt_app(argv: Sequence[str] | None = None) -> QApplication:
         app = QApplication(list(argv or sys.argv[:1]))
         app.setApplicationName(APP_TITLE)
         theme.apply(app)
+        _install_qt_translation(app)
     return app
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Qt's own texts (OK, キャンセル, 詳細を表示…) in Japanese, the language of the UI."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_", folder):
+        app.installTranslator(translator)
+    else:
+        log.info("Qt's Japanese translation not found in %s", folder)
 
 
 def wedge_config(config: Any) -> WedgeConfig:

@@ -248,6 +248,7 @@ def test_given_menu_when_about_chosen_then_version_cloud_terminal_and_licences(
                      window.ctx.services.config.cloud_url, "未登録", "PySide6", "LGPL-3.0",
                      "IPA Font License", "pyscard", "python-escpos"):
         assert expected in text, expected
+    assert "https://moji.or.jp/ipafont/license/" in box.detailedText()
 
 
 def test_given_window_when_diagnostics_exported_then_zip_in_chosen_folder(

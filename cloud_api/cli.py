@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add-id-business": ("cloud_api.commands.add_id_business", "ID付与事業者を登録する"),
     "import-cert-links": ("cloud_api.commands.import_cert_links", "電子証明書の新旧発行番号の紐付けを取り込む"),
     "reset-terminal": ("cloud_api.commands.reset_terminal", "端末の登録をリセットする（再登録・ロック解除）"),
+    "console-staff": ("cloud_api.commands.console_staff", "自治体・協力会社の管理画面ログインを登録する"),
     "verify-ledger": ("cloud_api.commands.ledger_cmds", "台帳の不変条件をすべて検査する"),
     "sweep": ("cloud_api.commands.sweep", "有効期限切れのポイントとポイント券を失効処理する"),
 }

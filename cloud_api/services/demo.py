@@ -29,6 +29,8 @@ from cloud_api.models.accounts import (
     Point,
     Terminal,
 )
+from cloud_api.models.console import ConsoleUser
+from cloud_api.services.console.login import create_staff
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.passwords import hash_password
@@ -53,6 +55,11 @@ TERMINALS = [
     ("00020005", "A", True, "000003", "徳島市立図書館", "徳島市立図書館 1台目", "awa0dori26",
      "362018")]
 HOLDERS = ["MY123456", "KEY34567"]
+# Web-console staff logins of the demo (login ID, password, role, owner, display name).
+STAFF = [("kawasaki01", "kawasaki-demo1", "municipality", "141305", "川崎市 企画課"),
+         ("toshima01", "toshima-demo1", "municipality", "131164", "豊島区 企画課"),
+         ("tokushima01", "tokushima-demo1", "municipality", "360007", "徳島県 観光推進課"),
+         ("jal01", "jal-demo-pass1", "partner", "JAL", "日本航空")]
 HOLDER_PASSWORD = "mykey1234"
 EVENT_NAME = "阿波踊りにぎわいプロジェクト"
 BALANCES = {"川崎市ポイント": 1730, EVENT_NAME: 980}
@@ -71,6 +78,7 @@ def load_demo(session: Session, clock: Clock, certs_dir: Path | None = None) -> 
     points = _points(session, clock.today(), result)
     _businesses_and_terminals(session, result)
     _grant_businesses(session, points, clock, result)
+    _staff(session, clock, result)
     for mykey_id in HOLDERS:
         holder = _holder(session, mykey_id, clock, result)
         if certs_dir is not None:
@@ -91,6 +99,16 @@ def _add_if_missing(session: Session, model: type, key: object, row: object,
     session.flush()
     result.created += 1
     return row
+
+
+def _staff(session: Session, clock: Clock, result: DemoResult) -> None:
+    for login_id, password, role, owner, name in STAFF:
+        if session.scalar(select(ConsoleUser).where(ConsoleUser.login_id == login_id)):
+            continue
+        create_staff(session, login_id=login_id, password=password, role=role, display_name=name,
+                     now=clock.now(), municipality_code=owner if role == "municipality" else None,
+                     partner_name=owner if role == "partner" else None)
+        result.created += 1
 
 
 def _municipalities(session: Session, result: DemoResult) -> None:

@@ -26,9 +26,9 @@ from cloud_api.models.accounts import GrantBusiness
 from cloud_api.models.grants import GrantUploadBatch, GrantUploadItem
 from cloud_api.services import jpki
 from cloud_api.services.cards import holder_for_certificate
+from cloud_api.services.grants.roster import roster_points
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.ledger.grants_lookup import business_and_point
-from cloud_api.services.grants.roster import roster_points
 from cloud_api.services.points import PointRef
 from cloud_api.services.terminals import TerminalContext
 

@@ -122,34 +122,39 @@ def _error(field: str, code: str) -> FieldError:
 
 def merge_entries(session: Session, municipality_code: str, business_id: str, terminal_id: str,
                   entries: list[RosterInput], now: datetime) -> dict[str, int]:
-    """Add or overwrite roster rows and person-master rows; returns counts."""
+    """Add or overwrite roster rows and person-master rows (two reads, whatever the size)."""
     business, _ = business_and_point(session, municipality_code, business_id)
-    added = updated = 0
+    ids = [e.mykey_id for e in entries]
+    rows = {r.mykey_id: r for r in session.scalars(select(GrantRosterEntry).where(
+        GrantRosterEntry.grant_business_id == business.id, GrantRosterEntry.mykey_id.in_(ids)))}
+    persons = {p.mykey_id: p for p in session.scalars(select(GrantPerson).where(
+        GrantPerson.municipality_code == municipality_code, GrantPerson.mykey_id.in_(ids)))}
+    added = 0
     for entry in entries:
-        row = session.scalar(select(GrantRosterEntry).where(
-            GrantRosterEntry.grant_business_id == business.id,
-            GrantRosterEntry.mykey_id == entry.mykey_id))
+        row = rows.get(entry.mykey_id)
         if row is None:
-            session.add(GrantRosterEntry(grant_business_id=business.id, mykey_id=entry.mykey_id,
-                                         points=entry.points, source_terminal_id=terminal_id,
-                                         created_at=now, updated_at=now))
             added += 1
+            rows[entry.mykey_id] = GrantRosterEntry(
+                grant_business_id=business.id, mykey_id=entry.mykey_id, points=entry.points,
+                source_terminal_id=terminal_id, created_at=now, updated_at=now)
+            session.add(rows[entry.mykey_id])
         else:
-            row.points, row.updated_at, updated = entry.points, now, updated + 1
-        _store_person(session, municipality_code, entry, now)
+            row.points, row.updated_at = entry.points, now
+        _store_person(session, persons, municipality_code, entry, now)
     session.flush()
-    log.info("roster %s/%s: %d added, %d updated by %s", municipality_code, business_id, added,
-             updated, terminal_id)
-    return {"added": added, "updated": updated, "count": len(entries)}
+    counts = {"added": added, "updated": len(entries) - added, "count": len(entries)}
+    log.info("roster %s/%s by %s: %s", municipality_code, business_id, terminal_id, counts)
+    return counts
 
 
-def _store_person(session: Session, code: str, entry: RosterInput, now: datetime) -> None:
+def _store_person(session: Session, persons: dict[str, GrantPerson], code: str,
+                  entry: RosterInput, now: datetime) -> None:
     if not any(v is not None for v in entry.person.values()):
         return
-    person = session.scalar(select(GrantPerson).where(GrantPerson.municipality_code == code,
-                                                      GrantPerson.mykey_id == entry.mykey_id))
+    person = persons.get(entry.mykey_id)
     if person is None:
-        person = GrantPerson(municipality_code=code, mykey_id=entry.mykey_id)
+        person = persons[entry.mykey_id] = GrantPerson(municipality_code=code,
+                                                       mykey_id=entry.mykey_id)
         session.add(person)
     for name, value in entry.person.items():
         setattr(person, name, value)

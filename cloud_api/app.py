@@ -41,6 +41,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.extensions["mykey"] = Cloud(settings, engine, make_session_factory(engine), clock or Clock())
     register_error_handlers(app)
     _register_blueprints(app)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 
 

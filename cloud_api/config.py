@@ -31,6 +31,7 @@ class Settings:
     merge_key_hex: str = ""                   # AES-128 key of the v1 merge linkage file (hex)
     merge_hash_secret: str = ""               # the "specific string" of the v1 MD5 tamper hash
     min_terminal_version: str = "0.1.0"
+    proxy_hops: int = 0                       # reverse proxies in front (X-Forwarded-* trusted)
     testing: bool = False
     # GRANT: email notices after a grant (画面 V(9)); no host = notices switched off
     smtp_host: str = field(default_factory=lambda: os.environ.get("MYKEY_SMTP_HOST", ""))
@@ -54,5 +55,6 @@ class Settings:
             jpki_ca_dir=Path(env["MYKEY_JPKI_CA_DIR"]) if env.get("MYKEY_JPKI_CA_DIR") else None,
             merge_key_hex=env.get("MYKEY_MERGE_KEY_HEX", ""),
             merge_hash_secret=env.get("MYKEY_MERGE_HASH_SECRET", ""),
+            proxy_hops=int(env.get("MYKEY_PROXY_HOPS", "0") or 0),
         )
         return replace(s, **overrides)

@@ -15,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
     parser.add_argument("--port", type=int, default=8080, help="待ち受けるポート（既定: 8080）")
     parser.add_argument("--workers", type=int, default=2, help="ワーカープロセス数（既定: 2）")
+    parser.add_argument("--threads", type=int, default=8, help="ワーカーあたりのスレッド数（既定: 8）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +43,10 @@ def _gunicorn(args: argparse.Namespace) -> int:
         def load(self) -> Any:
             return create_app()
 
+    # gthread: a worker keeps serving while one request waits on the database; no control
+    # socket (gunicorn 27 would put one at a fixed path in $HOME, shared by every server).
     Server({"bind": f"{args.host}:{args.port}", "workers": args.workers,
+            "worker_class": "gthread", "threads": args.threads, "control_socket_disable": True,
             "accesslog": "-", "timeout": 60, "graceful_timeout": 10}).run()
     return 0
 

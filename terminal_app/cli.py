@@ -55,6 +55,7 @@ CONTACT_FIELDS = ("place", "name", "person", "postal_code", "address", "phone", 
                   "id_business_id")
 MUTATING = {"register-service-id", "spend", "merge", "voucher:issue", "voucher:redeem",
             "voucher:reprint"}
+CARD_COMMANDS = {"balances", "lookup", "register-service-id", "spend", "merge", "voucher:issue"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="マイキープラットフォーム等活用ソフト（コマンド）")
     parser.add_argument("--json", action="store_true", help="JSON で出力する")
     parser.add_argument("--home", type=Path, help="データフォルダ（MYKEY_HOME より優先）")
+    parser.add_argument("--wait-card", type=float, default=0.0, metavar="SECONDS",
+                        help="カードが置かれるまで最大この秒数待ってから読み取る（既定: 待たない）")
     sub = parser.add_subparsers(dest="command", required=True)
     _register_parser(sub.add_parser("register", help="端末の登録（画面9/10）"))
     sub.add_parser("info", help="この端末の情報")
@@ -150,6 +153,8 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     try:
         key = rules.idempotency_key(key) if command in MUTATING else key
         services = services or build_services(_config(args))
+        if args.wait_card > 0 and reads_card(command, args):
+            services.cards.wait_for_card(args.wait_card)
         result = COMMANDS[command](services, args, key)
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
@@ -158,6 +163,13 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     _emit(args, {"ok": True, "command": command, "idempotency_key": key,
                  "result": jsonable(result)})
     return EXIT_OK
+
+
+def reads_card(command: str, args: argparse.Namespace) -> bool:
+    """Commands that read the My Number card in the reader (a shopping card number does not)."""
+    if command == "merge":
+        return not getattr(args, "shopping_id", None)
+    return command in CARD_COMMANDS
 
 
 def _config(args: argparse.Namespace) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,6 +45,25 @@ class CardService:
             with device_errors():
                 self._reader = self._reader_factory()
         return self._reader
+
+    def wait_for_card(self, timeout_s: float) -> bool:
+        """Block until a card is in the reader, at most `timeout_s`; True when one is.
+
+        For a POS or library system that calls right after the card is set: the PC/SC service
+        may not have noticed the card yet. On timeout the read that follows reports "no card"
+        in Japanese as usual.
+        """
+        from drivers.card import ReaderStatus
+
+        deadline = time.monotonic() + timeout_s
+        with device_errors():
+            status = self.reader.status()
+            while status is not ReaderStatus.CARD_PRESENT:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                status = self.reader.wait_for_change(min(left, 1.0))
+        return True
 
     @contextmanager
     def card(self, progress: Progress = _quiet) -> Iterator[Any]:

@@ -98,6 +98,25 @@ def test_vouchers_and_report(world: World, tmp_path: Path) -> None:
     assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
+def test_wait_card_reads_a_card_set_after_the_call(world: World) -> None:
+    """GIVEN no card WHEN balances is called with --wait-card and the card is set 0.3 s later
+    THEN it waits and reads it; without a card at all it gives up and exits 3."""
+    import threading
+
+    services = registered(world, "00052559")
+    card = world.new_card("MY123456")
+    timer = threading.Timer(0.3, world.insert, args=(card,))
+    timer.start()
+    try:
+        code, out = call(world, services, "--wait-card", "10", "balances")
+    finally:
+        timer.join()
+    assert code == 0 and out["result"]["mykey_id"] == "MY123456"
+    world.reader.remove()
+    code, out = call(world, services, "--wait-card", "0.2", "balances")
+    assert code == cli.EXIT_CARD
+
+
 def test_no_card_exits_3(world: World) -> None:
     services = registered(world, "00052559")
     code, out = call(world, services, "balances")

@@ -34,11 +34,14 @@ ESCROW = "escrow"            # points held by outstanding vouchers of one point
 MERGE_CLEARING = "merge"     # points handed to shopping streets (merge) of one point
 SETTLEMENT = "settlement"    # payable by the municipality to a place, per (point, terminal)
 EXPIRED = "expired"          # points that lapsed (expired lots and vouchers) of one point
-ACCOUNT_KINDS = (HOLDER, ISSUANCE, ESCROW, MERGE_CLEARING, SETTLEMENT, EXPIRED)
+RESERVE = "reserve"          # a holder's 留保ポイント (municipality-independent, point_id 0)
+PARTNER = "partner"          # a partner company's clearing account, per destination point
+ACCOUNT_KINDS = (HOLDER, ISSUANCE, ESCROW, MERGE_CLEARING, SETTLEMENT, EXPIRED, RESERVE, PARTNER)
+HOLDER_KINDS = (HOLDER, RESERVE)   # accounts owned by a holder, carrying balance_after
 
 # Journal transaction kinds.
 TXN_KINDS = ("grant", "spend", "voucher_issue", "voucher_redeem", "voucher_lapse", "merge",
-             "expiry", "correction")
+             "expiry", "correction", "partner_transfer")
 SYSTEM_SCOPE = "SYSTEM"      # txn-number scope of jobs (sweep) and of grants without a terminal
 
 BIGINT = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
@@ -50,7 +53,8 @@ class LedgerAccount(Base):
     __tablename__ = "ledger_accounts"
     __table_args__ = (
         CheckConstraint(f"kind IN {ACCOUNT_KINDS!r}", name="kind"),
-        CheckConstraint("(kind = 'holder') = (holder_id IS NOT NULL)", name="holder_only_holder"),
+        CheckConstraint(f"(kind IN {HOLDER_KINDS!r}) = (holder_id IS NOT NULL)",
+                        name="holder_only_holder"),
     )
 
     id: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)

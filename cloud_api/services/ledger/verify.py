@@ -15,6 +15,7 @@ from cloud_api.messages import message
 from cloud_api.models.ledger import (
     ESCROW,
     HOLDER,
+    HOLDER_KINDS,
     IdempotencyRecord,
     JournalEntry,
     JournalTxn,
@@ -25,6 +26,7 @@ from cloud_api.models.ledger import (
     Voucher,
     VoucherClosing,
 )
+from cloud_api.models.partners import PartnerTransfer
 from cloud_api.services.ledger.txn_numbers import is_well_formed
 
 
@@ -68,8 +70,11 @@ def _holder_chains(s: Session) -> Iterator[Violation]:
                      .order_by(JournalEntry.account_id, JournalEntry.id)
                      .execution_options(yield_per=5000))
     last: dict[int, int] = {}
+    with_lots: set[int] = set()   # RESERVE accounts (留保ポイント) have a chain but no lots
     for account_id, entry_id, amount, after, kind in rows:
-        if kind != HOLDER:
+        if kind == HOLDER:
+            with_lots.add(account_id)
+        if kind not in HOLDER_KINDS:
             if after is not None:
                 yield Violation("ledger_system_balance_after", f"entry_id={entry_id}")
             continue
@@ -80,7 +85,7 @@ def _holder_chains(s: Session) -> Iterator[Violation]:
         if expected < 0:
             yield Violation("ledger_balance_negative", f"account_id={account_id} entry_id={entry_id}")
         last[account_id] = expected
-    yield from _books_match_lots(s, last)
+    yield from _books_match_lots(s, {k: v for k, v in last.items() if k in with_lots})
 
 
 def _books_match_lots(s: Session, books: dict[int, int]) -> Iterator[Violation]:
@@ -128,7 +133,7 @@ def _vouchers(s: Session) -> Iterator[Violation]:
 RECORDS_OF_KIND = (("grant", Lot.txn_id), ("voucher_issue", Voucher.issue_txn_id),
                    ("voucher_redeem", VoucherClosing.txn_id),
                    ("voucher_lapse", VoucherClosing.txn_id), ("merge", Merge.txn_id),
-                   ("correction", Lot.txn_id))
+                   ("correction", Lot.txn_id), ("partner_transfer", PartnerTransfer.txn_id))
 
 
 def _txn_records(s: Session) -> Iterator[Violation]:
@@ -172,6 +177,17 @@ def _escrow(s: Session) -> Iterator[Violation]:
                             f"{held.get(point_id) or 0} outstanding={open_.get(point_id) or 0}")
 
 
+def _partner_transfers(s: Session) -> Iterator[Violation]:
+    """A partner transfer record and its transaction agree on kind, amount and holder."""
+    bad = (select(PartnerTransfer.id, JournalTxn.txn_no)
+           .join(JournalTxn, JournalTxn.id == PartnerTransfer.txn_id)
+           .where((JournalTxn.kind != "partner_transfer") | (JournalTxn.amount != PartnerTransfer.amount)
+                  | (JournalTxn.holder_id != PartnerTransfer.holder_id)))
+    for transfer_id, txn_no in s.execute(bad):
+        yield Violation("ledger_partner_transfer_mismatch", f"transfer_id={transfer_id} "
+                                                            f"txn_no={txn_no}")
+
+
 def _txn_numbers(s: Session) -> Iterator[Violation]:
     rows = s.execute(select(JournalTxn.id, JournalTxn.txn_no, JournalTxn.business_date)
                      .execution_options(yield_per=5000))
@@ -195,4 +211,4 @@ def _idempotency(s: Session) -> Iterator[Violation]:
 
 
 CHECKS: list[Check] = [_txns_balanced, _holder_chains, _lots, _vouchers, _txn_records, _corrections,
-                       _escrow, _txn_numbers, _idempotency]
+                       _escrow, _partner_transfers, _txn_numbers, _idempotency]

@@ -1,0 +1,87 @@
+"""GIVEN a partner's batch CSV WHEN `mykey-cloud import-partner-transfers` runs THEN all or nothing."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cloud_api.cli import main
+from cloud_api.db import unit_of_work
+from cloud_api.models.partners import PartnerTransfer
+from cloud_api.services.ledger.verify import verify
+from tests.cloud.partner.conftest import World
+
+HEADER = ["partner_ref", "executed_at", "mykey_id", "amount", "destination"]
+
+
+@pytest.fixture
+def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MYKEY_CLOUD_HOME", str(tmp_path / "home"))
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerows([HEADER, *rows])
+    return path
+
+
+def good_rows(world: World) -> list[list[str]]:
+    return [["A-1", "2026/11/20 10:30:31", "TARO0101", "1,000", "留保"],
+            ["A-2", "2026/11/21 21:05:55", "MY123456", "600", f"{world.kawasaki_point:08d}"],
+            ["A-3", "2026-11-21T22:08:36", "TARO0101", "200", f"{world.event_point:08d}"]]
+
+
+def transfers(world: World) -> list[tuple[str, str, int, str]]:
+    with unit_of_work(world.sessions) as s:
+        return [(t.partner_ref, t.mykey_id, t.amount, t.destination_name) for t in s.scalars(
+            select(PartnerTransfer).order_by(PartnerTransfer.partner_ref))]
+
+
+def test_import_applies_every_row_and_reimport_applies_nothing(
+        world: World, cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "jal.csv", good_rows(world))
+    assert main(["import-partner-transfers", "--partner", "JAL", str(path)]) == 0
+    assert "3 件取り込みました" in capsys.readouterr().out
+    expected = [("A-1", "TARO0101", 5000, "留保ポイント"), ("A-2", "MY123456", 3000, "川崎市ポイント"),
+                ("A-3", "TARO0101", 1000, "徳島県阿波踊りにぎわいプロジェクト")]
+    assert transfers(world) == expected
+    assert main(["import-partner-transfers", "--partner", "JAL", str(path)]) == 0
+    assert "0 件取り込みました（取込済み 3 件）" in capsys.readouterr().out
+    assert transfers(world) == expected
+    with unit_of_work(world.sessions) as s:
+        assert verify(s) == []
+
+
+def test_bad_rows_are_reported_by_number_and_nothing_is_imported(
+        world: World, cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = good_rows(world) + [["A-4", "2026/13/01 00:00:00", "TARO0101", "200", "留保"],
+                               ["A-5", "2026/11/21 10:00:00", "NOBODY00", "200", "留保"],
+                               ["A-6", "2026/11/21 10:00:00", "TARO0101", "250", "留保"],
+                               ["A-7", "2026/11/21 10:00:00", "TARO0101", "200", "99999999"]]
+    before = world.counts()
+    assert main(["import-partner-transfers", "--partner", "JAL",
+                 str(write(tmp_path / "bad.csv", rows))]) == 1
+    err = capsys.readouterr().err
+    for number in (5, 6, 7, 8):
+        assert f"{number}行目" in err
+    assert "2行目" not in err and "移行日時の形式" in err and "200マイル 単位" in err
+    assert world.counts() == before
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--partner", "UNKNOWN"], "登録されていません"), (["--partner", "JAL"], "列が足りません")])
+def test_unknown_partner_or_missing_columns_changes_nothing(
+        world: World, cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        args: list[str], text: str) -> None:
+    path = tmp_path / "f.csv"
+    if "JAL" in args:
+        path.write_text("partner_ref,mykey_id\nA-1,TARO0101\n", encoding="utf-8")
+    else:
+        write(path, good_rows(world))
+    before = world.counts()
+    assert main(["import-partner-transfers", *args, str(path)]) == 1
+    assert text in capsys.readouterr().err
+    assert world.counts() == before

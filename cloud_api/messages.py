@@ -78,7 +78,7 @@ JA: dict[str, str] = {
     "web_event_registered": "特定支援イベントの登録が完了しました。",
     "web_grant_registered": "登録処理が完了しました。",
     "web_business_id_taken": "この付与事業IDは既に登録されています。",
-    "web_transfers_unavailable": "地域経済応援ポイントの移行記録は、まだ本システムに存在しません（協力会社からの移行機能は未実装です）。このため表示できる移行件数・移行ポイント数はありません。",
+    "web_partner_unregistered": "この応援ポイント会社は本システムに登録されていません。総務省の担当者にお問い合わせください。",
     "web_staff_exists": "このログインIDは既に使われています。",
     # ledger (LEDGER): points, vouchers, merges, grants, reports, verify-ledger
     "voucher_no_invalid": "券番号は12桁の数字で入力してください。",

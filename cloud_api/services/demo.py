@@ -31,6 +31,7 @@ from cloud_api.models.accounts import (
 )
 from cloud_api.models.console import ConsoleUser
 from cloud_api.services.console.login import create_staff
+from cloud_api.services.demo_partners import load_partner_demo
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.passwords import hash_password
@@ -70,6 +71,7 @@ class DemoResult:
     created: int = 0
     granted: int = 0
     certificates: int = 0
+    transfers: int = 0
 
 
 def load_demo(session: Session, clock: Clock, certs_dir: Path | None = None) -> DemoResult:
@@ -85,6 +87,7 @@ def load_demo(session: Session, clock: Clock, certs_dir: Path | None = None) -> 
             result.certificates += _certificate(session, holder, certs_dir, clock)
         for point in points.values():
             result.granted += _top_up(session, clock, holder, point)
+    result.transfers = load_partner_demo(session, clock, lambda: hash_password(HOLDER_PASSWORD))
     session.flush()
     log.info("demo data: %d rows created, %d pt granted", result.created, result.granted)
     return result

@@ -120,5 +120,5 @@ def parse_executed_at(text: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ApiError("partner_executed_at_invalid", 422) from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=JST)
+    return parsed.astimezone(JST) if parsed.tzinfo else parsed.replace(tzinfo=JST)
 

@@ -1,4 +1,4 @@
-"""画面85-88 自治体ポイント集計 (with chart and downloads) and 画面81-84 応援ポイント移行集計."""
+"""画面85-88 自治体ポイント集計 (with chart and downloads) and 画面81-84 応援ポイント移行集計 (CSV)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,8 +17,9 @@ from cloud_api.models.accounts import Municipality, Point
 from cloud_api.services.console.fields import parse_period
 from cloud_api.services.console.identity import SHOP, ConsoleIdentity
 from cloud_api.services.reports import export, place_report, scope
+from cloud_api.services.reports import transfer_report as transfer_reports
 from cloud_api.services.reports.reader import read_connection
-from cloud_api.web import bp, chart, security
+from cloud_api.web import bp, chart, security, transfer_page
 from cloud_api.web.downloads import attachment
 
 
@@ -56,14 +57,34 @@ def place_report_xlsx() -> Response:
 @bp.get("/reports/transfers")
 @security.screen("transfer_report")
 def transfer_report() -> str | tuple[str, int]:
-    """Partner transfers are not recorded by the ledger yet: the page says so, no numbers."""
-    args = {k: request.args.get(k, "") for k in ("from", "to")}
-    errors: list[FieldError] = []
-    if "show" in request.args:
-        _, errors = parse_period(args["from"], args["to"])
-    return render_template("transfer_report.html", args=args, shown="show" in request.args,
-                           errors={e.field: e.message for e in errors},
-                           notice=message("web_transfers_unavailable")), 422 if errors else 200
+    """画面81 (partner) / 画面83 (municipality): 移行件数 and 移行ポイント数合計 of a period."""
+    identity = security.current()
+    with read_connection(cloud().engine) as conn:
+        req = (transfer_page.read_request(conn, identity, request.args.to_dict())
+               if "show" in request.args else None)
+        page = transfer_page.page_context(conn, identity, req)
+    return render_template("transfer_report.html", **page), 422 if req and req.errors else 200
+
+
+@bp.get("/reports/transfers.csv")
+@security.screen("transfer_report")
+def transfer_report_csv() -> Response:
+    """参考82/84: 集計表 + 明細表 as CSV, from one read-only snapshot."""
+    identity, engine = security.current(), cloud().engine
+    with read_connection(engine) as conn:
+        req = transfer_page.read_request(conn, identity, request.args.to_dict())
+    if req.errors or req.query is None:
+        raise NotFound()
+    query = req.query
+
+    def body() -> Iterator[bytes]:
+        with read_connection(engine) as snap:
+            total = transfer_reports.summary(snap, query)
+            yield from transfer_reports.csv_chunks(query, total,
+                                                   transfer_reports.detail_rows(snap, query))
+
+    name = f"応援ポイント移行集計_{query.first:%Y%m%d}-{query.last:%Y%m%d}.csv"
+    return attachment(stream_with_context(body()), name, "text/csv; charset=utf-8")
 
 
 def _download(kind: str) -> Response:

@@ -1,6 +1,8 @@
 """GIVEN ledger activity WHEN reports are opened in Chromium THEN totals, chart and boundaries hold."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import update
 
@@ -8,6 +10,7 @@ from cloud_api.db import unit_of_work
 from cloud_api.models.accounts import Terminal
 from tests.web.conftest import login
 from tests.web.ledger_data import generate
+from tests.web.transfer_data import generate as generate_transfers
 
 pytestmark = pytest.mark.browser
 
@@ -63,14 +66,24 @@ def test_another_municipality_cannot_report_on_kawasakis_point(page, used, live)
     assert page.locator("#summary").count() == 0
 
 
-def test_partner_transfer_report_states_that_transfers_do_not_exist(page) -> None:  # type: ignore[no-untyped-def]
+def test_partner_transfer_report_shows_its_totals_and_downloads_the_csv(page, live) -> None:  # type: ignore[no-untyped-def]
+    with unit_of_work(live.app.extensions["mykey"].sessions) as session:
+        made = generate_transfers(session, [live.data.kawasaki_point])
+    mine = [m for m in made if m.partner == "JAL" and m.executed_at.month == 8]
     login(page, "jal")
     page.goto("/console/reports/transfers")
     assert page.inner_text("#partner-name") == "JAL"
     page.fill("#f-from", "2017/08/01")
     page.fill("#f-to", "2017/08/31")
     page.click("#aggregate")
-    assert "未実装" in page.inner_text("#transfers-unavailable")
+    assert page.inner_text("#transfer-count") == f"{len(mine):,}"
+    assert page.inner_text("#transfer-points") == f"{sum(m.amount for m in mine):,}"
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    body = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    last = max(mine, key=lambda m: m.executed_at)
+    assert body.count("\n") == len(mine) + 10   # 集計表 (6 lines) + 明細表 head (4) + rows
+    assert body.rstrip().splitlines()[-1].startswith(f"{last.executed_at:%Y/%m/%d %H:%M:%S},{last.mykey_id}")
 
 
 def test_shop_without_any_use_yet_gets_an_empty_report(page) -> None:  # type: ignore[no-untyped-def]

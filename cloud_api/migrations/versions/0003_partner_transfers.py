@@ -28,13 +28,13 @@ NEW_TXN_KINDS = OLD_TXN_KINDS[:-1] + ", 'partner_transfer')"
 
 
 def _checks(account_kinds: str, holder_kinds: str, txn_kinds: str) -> None:
-    with op.batch_alter_table('ledger_accounts', recreate='always') as batch_op:
+    with op.batch_alter_table('ledger_accounts', recreate='auto') as batch_op:
         batch_op.drop_constraint(op.f('ck_ledger_accounts_kind'), type_='check')
         batch_op.drop_constraint(op.f('ck_ledger_accounts_holder_only_holder'), type_='check')
         batch_op.create_check_constraint('kind', f"kind IN {account_kinds}")
         batch_op.create_check_constraint('holder_only_holder',
                                          f"(kind IN {holder_kinds}) = (holder_id IS NOT NULL)")
-    with op.batch_alter_table('journal_txns', recreate='always') as batch_op:
+    with op.batch_alter_table('journal_txns', recreate='auto') as batch_op:
         batch_op.drop_constraint(op.f('ck_journal_txns_kind'), type_='check')
         batch_op.create_check_constraint('kind', f"kind IN {txn_kinds}")
 

@@ -125,6 +125,7 @@ JA: dict[str, str] = {
     "partner_ref_conflict": "移行番号 {ref} は別の内容で既に取り込まれています。",
     "partner_executed_at_invalid": "移行日時の形式が正しくありません（例: 2026/11/22 10:30:00）。",
     "partner_import_columns": "CSVの列が足りません（partner_ref, executed_at, mykey_id, amount, destination）。",
+    "partner_import_concurrent": "同じ移行ファイルが同時に取り込まれたため中止しました（何も取り込んでいません）。もう一度実行すると、未取込の分だけ取り込まれます。",
     "partner_import_rows": "取り込みを中止しました。誤りのある行: {rows}",
     "ledger_correction_mismatch": "取消取引が元の取引と一致しません。",
     "ledger_db_unavailable": "データベースに接続できないか、初期化されていません（mykey-cloud init-db を実行してください）。",

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from cloud_api.commands.common import clock, database, run_reporting, settings, setup_logging
+from cloud_api.messages import message
 from cloud_api.services.partner_import import (
     ImportResult,
     find_partner,
@@ -27,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
         with database(settings()) as session:
             return import_transfers(session, clock(), find_partner(session, args.partner), rows)
 
-    result = run_reporting(action)
+    try:
+        result = run_reporting(action)
+    except IntegrityError:   # another import of the same references committed first
+        print(f"エラー: {message('partner_import_concurrent')}", file=sys.stderr)
+        return 1
     if result is None:
         return 1
     print(f"応援ポイント移行を {result.applied} 件取り込みました（取込済み {result.repeated} 件）。")

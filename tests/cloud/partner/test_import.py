@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,19 @@ def test_unknown_partner_or_missing_columns_changes_nothing(
     assert main(["import-partner-transfers", *args, str(path)]) == 1
     assert text in capsys.readouterr().err
     assert world.counts() == before
+
+
+def test_two_concurrent_imports_of_one_file_apply_each_row_once(
+        world: World, cli_env: None, tmp_path: Path) -> None:
+    path = write(tmp_path / "jal.csv", good_rows(world))
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda: codes.append(
+        main(["import-partner-transfers", "--partner", "JAL", str(path)]))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert 0 in codes and set(codes) <= {0, 1}   # the loser is refused cleanly (PostgreSQL)
+    assert [ref for ref, *_ in transfers(world)] == ["A-1", "A-2", "A-3"]
+    with unit_of_work(world.sessions) as s:
+        assert verify(s) == []

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "console-staff": ("cloud_api.commands.console_staff", "自治体・協力会社の管理画面ログインを登録する"),
     "verify-ledger": ("cloud_api.commands.ledger_cmds", "台帳の不変条件をすべて検査する"),
     "sweep": ("cloud_api.commands.sweep", "有効期限切れのポイントとポイント券を失効処理する"),
+    "add-partner": ("cloud_api.commands.add_partner", "応援ポイント会社と交換比率を登録する"),
     "import-partner-transfers": ("cloud_api.commands.import_partner_transfers",
                                  "応援ポイント会社の移行ファイル（CSV）を取り込む"),
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -48,3 +49,10 @@ def world(app: Flask, factory: Factory) -> World:
         s.flush()
         ids = jal.id, ana.id
     return World(sessions, *ids, kawasaki, event, taro, hanako)
+
+
+@pytest.fixture
+def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mykey-cloud` commands run against the test database."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MYKEY_CLOUD_HOME", str(tmp_path / "home"))

@@ -17,12 +17,6 @@ from tests.cloud.partner.conftest import World
 HEADER = ["partner_ref", "executed_at", "mykey_id", "amount", "destination"]
 
 
-@pytest.fixture
-def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("MYKEY_CLOUD_HOME", str(tmp_path / "home"))
-
-
 def write(path: Path, rows: list[list[str]]) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         csv.writer(out).writerows([HEADER, *rows])

@@ -201,6 +201,33 @@ def mykey(s: Shooter) -> None:
     screen.pin.setText("9999")
     screen.on_pin()
     s.shot("15_mykey_wrong_pin")
+    s.reader.insert(new_holder_card(s.world))   # a card whose holder has no MyKey ID yet
+    screen.pin.setText("4321")
+    screen.on_pin()
+    s.settle()
+    screen.on_generate()
+    s.settle()
+    screen.password.setText("abc12345")
+    screen.password2.setText("abc12345")
+    s.shot("16_mykey_form")
+    screen.on_submit()
+    s.shot("17_mykey_done")
+
+
+def new_holder_card(world: demo.DemoWorld) -> Path:
+    """A virtual card of a holder who has not created a MyKey ID (画面16/17)."""
+    from datetime import date
+
+    from drivers.card.card_file import save_card
+    from drivers.card.cert_builder import Holder
+    from drivers.card.test_ca import issue_card, load_ca
+
+    doc = issue_card(load_ca(world.ca_dir),
+                     Holder("溝口 三郎", "神奈川県川崎市高津区溝口3-3", date(1990, 6, 1), "1"),
+                     pin="4321", sign_password=None)
+    path = world.root / "new-holder.json"
+    save_card(doc, path)
+    return path
 
 
 def demo_panel(s: Shooter) -> None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from typing import Any
 
-from cloud_api import create_app
+from cloud_api import create_app, logs
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8080, help="待ち受けるポート（既定: 8080）")
     parser.add_argument("--workers", type=int, default=2, help="ワーカープロセス数（既定: 2）")
     parser.add_argument("--threads", type=int, default=8, help="ワーカーあたりのスレッド数（既定: 8）")
+    parser.add_argument("--log-format", choices=("text", "json"),
+                        default=os.environ.get("MYKEY_LOG_FORMAT", "text") or "text",
+                        help="ログの形式（既定: MYKEY_LOG_FORMAT または text）")
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(args.log_format)
     if sys.platform != "win32":
         try:
             return _gunicorn(args)
@@ -47,7 +51,7 @@ def _gunicorn(args: argparse.Namespace) -> int:
     # socket (gunicorn 27 would put one at a fixed path in $HOME, shared by every server).
     Server({"bind": f"{args.host}:{args.port}", "workers": args.workers,
             "worker_class": "gthread", "threads": args.threads, "control_socket_disable": True,
-            "accesslog": "-", "timeout": 60, "graceful_timeout": 10}).run()
+            "timeout": 60, "graceful_timeout": 10, **logs.gunicorn_options(args.log_format)}).run()
     return 0
 
 

@@ -101,9 +101,9 @@ def test_serve_runs_a_production_server(env, tmp_path: Path) -> None:
         deadline, answer = time.monotonic() + 30, None
         while answer is None and time.monotonic() < deadline and proc.poll() is None:
             try:
-                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            except requests.ConnectionError:
-                time.sleep(0.1)   # the server is not listening yet: poll its socket again
+                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5)
+            except requests.RequestException:
+                time.sleep(0.1)   # not listening (or not answering) yet: poll its socket again
         assert answer is not None and answer.json() == {"status": "ok"}
         assert "gunicorn" in (answer.headers.get("Server") or "").lower()
     finally:
@@ -111,3 +111,33 @@ def test_serve_runs_a_production_server(env, tmp_path: Path) -> None:
         proc.wait(timeout=20)
         if proc.stderr:
             proc.stderr.close()
+
+
+def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Path) -> None:
+    """GIVEN --log-format json WHEN a request is served THEN gunicorn's and the app's log lines
+    are JSON objects, and the access record names the path and the status."""
+    import json
+
+    import requests
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cloud_api.cli", "serve", "--port", str(port),
+                             "--workers", "1", "--log-format", "json"], env=os.environ.copy(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, answer = time.monotonic() + 30, None
+        while answer is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5,
+                                      headers={"X-Request-ID": "req-0001"})
+            except requests.RequestException:
+                time.sleep(0.1)
+        assert answer is not None and answer.status_code == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert records and all({"time", "level", "logger"} <= set(r) for r in records)
+    access = [r["access"] for r in records if r["logger"] == "gunicorn.access"]
+    assert any(a["path"] == "/api/v1/health" and a["status"] == 200
+               and a["request_id"] == "req-0001" for a in access)

@@ -62,7 +62,8 @@ def test_serve_uses_threaded_workers_without_a_shared_control_socket(monkeypatch
     import gunicorn.app.base
 
     monkeypatch.setattr(gunicorn.app.base, "BaseApplication", FakeBase)
-    args = type("A", (), {"host": "127.0.0.1", "port": 8099, "workers": 3, "threads": 4})()
+    args = type("A", (), {"host": "127.0.0.1", "port": 8099, "workers": 3, "threads": 4,
+                          "log_format": "text"})()
     assert serve._gunicorn(args) == 0
     assert captured["worker_class"] == "gthread" and captured["threads"] == 4
     assert captured["control_socket_disable"] is True and captured["ran"] is True

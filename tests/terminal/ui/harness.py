@@ -122,8 +122,10 @@ class LoopbackCloud:
 
 
 def make_terminal_services(home: Path, cloud_url: str, *, reader: Any = None,
-                           printer_spec: str = "", transport: Any = None, **config: Any) -> Any:
-    """The real core (build_services) for a terminal in `home`, with an in-memory keyring."""
+                           printer_spec: str = "", transport: Any = None,
+                           keyring_backend: Any = None, keystrokes: Any = None,
+                           **config: Any) -> Any:
+    """The real core (build_services) for a terminal in `home` (in-memory keyring by default)."""
     from terminal_app.config import TerminalConfig
     from terminal_app.services.container import build_services
 
@@ -133,8 +135,8 @@ def make_terminal_services(home: Path, cloud_url: str, *, reader: Any = None,
                                 "reader_spec": "virtual:"}
     settings.update(config)
     cfg = TerminalConfig(home=home, cloud_url=cloud_url, printer_spec=printer_spec, **settings)
-    return build_services(cfg, reader=reader, transport=transport,
-                          keyring_backend=MemoryKeyring())  # type: ignore[arg-type]
+    return build_services(cfg, reader=reader, transport=transport, keystrokes=keystrokes,
+                          keyring_backend=keyring_backend or MemoryKeyring())  # type: ignore[arg-type]
 
 
 def closed_port_url() -> str:

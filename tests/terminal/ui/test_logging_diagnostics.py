@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import zipfile
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,15 +19,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.terminal.core.memory_keyring import MemoryKeyring
-from tests.terminal.ui.harness import (
-    LIBRARY,
-    LoopbackCloud,
-    WorldTemplate,
-    build_template,
-    closed_port_url,
-    register,
-)
+from tests.terminal.ui.harness import LIBRARY, LoopbackCloud, closed_port_url, register
 
 PIN = "4821"
 PASSWORD = "Secret-Pass-99"
@@ -175,47 +166,6 @@ class FocusRecordingInjector:
 
     def close(self) -> None:
         self.events.append("<closed>")
-
-
-@pytest.fixture(scope="module")
-def world_template(tmp_path_factory: pytest.TempPathFactory) -> WorldTemplate:
-    return build_template(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture
-def cloud(world_template: WorldTemplate, tmp_path: Path) -> Iterator[LoopbackCloud]:
-    server = LoopbackCloud(world_template.copy_to(tmp_path / "world"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """make_window(cloud_url, keyring_backend=…, keystrokes=…) → window over the real core."""
-    from terminal_app.config import TerminalConfig
-    from terminal_app.services.container import build_services
-    from terminal_app.ui.application import build_window
-
-    made: list[Any] = []
-
-    def make(cloud_url: str, keyring_backend: Any = None, keystrokes: Any = None) -> Any:
-        config = TerminalConfig(home=tmp_path / f"terminal{len(made)}", cloud_url=cloud_url,
-                                reader_spec="virtual:", http_retries=1, retry_backoff_s=0.0)
-        services = build_services(config, keystrokes=keystrokes,
-                                  keyring_backend=keyring_backend or MemoryKeyring())
-        window = build_window(services, "0.1.0", wedge=False)
-        qtbot.addWidget(window)
-        window.show()
-        made.append((window, services))
-        return window
-
-    yield make
-    for window, services in made:
-        window.ctx.jobs.wait_idle(10000)
-        services.close()
 
 
 def test_given_report_env_when_window_starts_then_screens_written_to_file(

@@ -6,10 +6,10 @@ import unicodedata
 from datetime import date
 
 from terminal_app.domain.errors import FieldErrors
+from terminal_app.domain.rules import MYKEY_ID
 from terminal_app.grant_support.models import PERSON_FIELDS, Person
 from terminal_app.messages import message
 
-MYKEY_ID = re.compile(r"^[0-9A-Z]{8}$")
 COLLATION = re.compile(r"^[0-9]{14}$")
 PHONE = re.compile(r"^[0-9][0-9-]{0,18}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -107,10 +107,10 @@ def download(engine: Engine, kind: str) -> str:
     q = place_report.PlaceQuery((1,), FIRST, LAST)
     title = export.ReportTitle("2017/08/01 ~ 2017/08/31", "川崎市", "川崎市ポイント")
     with read_connection(engine) as conn:
-        summary = place_report.summary(conn, q)
+        layout = export.place_layout(title, place_report.summary(conn, q))
         chunks: Iterable[bytes] = (
-            export.csv_chunks(title, summary, place_report.csv_line_batches(conn, q)) if kind == "csv"
-            else export.excel_blocks(title, summary, place_report.detail_batches(conn, q)))
+            export.csv_chunks(layout, place_report.csv_line_batches(conn, q)) if kind == "csv"
+            else export.excel_blocks(layout, place_report.detail_batches(conn, q)))
         size = sum(len(c) for c in chunks)
     return f"{size / 1e6:.1f} MB"
 

@@ -1,4 +1,5 @@
-"""画面85-88 自治体ポイント集計 (with chart and downloads) and 画面81-84 応援ポイント移行集計 (CSV)."""
+"""画面85-88 自治体ポイント集計 (with chart) and 画面81-84 応援ポイント移行集計, with their CSV and
+Excel downloads (集計表 + 明細表)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from cloud_api.services.reports import export, place_report, scope
 from cloud_api.services.reports import transfer_report as transfer_reports
 from cloud_api.services.reports.reader import read_connection
 from cloud_api.web import bp, chart, security, transfer_page
-from cloud_api.web.downloads import attachment
+from cloud_api.web.downloads import report_file
 
 
 @dataclass
@@ -70,7 +71,18 @@ def transfer_report() -> str | tuple[str, int]:
 @security.screen("transfer_report")
 def transfer_report_csv() -> Response:
     """参考82/84: 集計表 + 明細表 as CSV, from one read-only snapshot."""
-    identity, engine = security.current(), cloud().engine
+    return _transfer_download("csv")
+
+
+@bp.get("/reports/transfers.xlsx")
+@security.screen("transfer_report")
+def transfer_report_xlsx() -> Response:
+    """参考82/84: 集計表 + 明細表 as an Excel workbook (two sheets), from one snapshot."""
+    return _transfer_download("xlsx")
+
+
+def _transfer_download(kind: str) -> Response:
+    identity, engine, tmp_dir = security.current(), cloud().engine, str(cloud().settings.data_dir)
     with read_connection(engine) as conn:
         req = transfer_page.read_request(conn, identity, request.args.to_dict())
     if req.errors or req.query is None:
@@ -79,12 +91,15 @@ def transfer_report_csv() -> Response:
 
     def body() -> Iterator[bytes]:
         with read_connection(engine) as snap:
-            total = transfer_reports.summary(snap, query)
-            yield from transfer_reports.csv_chunks(query, total,
-                                                   transfer_reports.detail_rows(snap, query))
+            layout = transfer_reports.layout(query, transfer_reports.summary(snap, query))
+            batches = transfer_reports.detail_batches(snap, query)
+            if kind == "csv":
+                yield from export.csv_chunks(layout, export.csv_text_batches(batches))
+            else:
+                yield from export.excel_blocks(layout, batches, tmp_dir)
 
-    name = f"応援ポイント移行集計_{query.first:%Y%m%d}-{query.last:%Y%m%d}.csv"
-    return attachment(stream_with_context(body()), name, "text/csv; charset=utf-8")
+    name = f"応援ポイント移行集計_{query.first:%Y%m%d}-{query.last:%Y%m%d}"
+    return report_file(stream_with_context(body()), name, kind)
 
 
 def _download(kind: str) -> Response:
@@ -100,17 +115,14 @@ def _download(kind: str) -> Response:
         # one read-only snapshot: the 集計表 and the 明細表 always agree
         with read_connection(engine) as snap:
             title, summary = _title(snap, identity, query), place_report.summary(snap, query)
+            layout = export.place_layout(title, summary)
             if kind == "csv":
-                yield from export.csv_chunks(title, summary, place_report.csv_line_batches(snap, query))
+                yield from export.csv_chunks(layout, place_report.csv_line_batches(snap, query))
             else:
-                rows = place_report.detail_batches(snap, query)
-                yield from export.excel_blocks(title, summary, rows, tmp_dir)
+                yield from export.excel_blocks(layout, place_report.detail_batches(snap, query), tmp_dir)
 
     name = f"自治体ポイント集計_{query.first:%Y%m%d}-{query.last:%Y%m%d}"
-    if kind == "csv":
-        return attachment(stream_with_context(body()), name + ".csv", "text/csv; charset=utf-8")
-    return attachment(stream_with_context(body()), name + ".xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return report_file(stream_with_context(body()), name, kind)
 
 
 def _read_request(conn: Connection, identity: ConsoleIdentity) -> ReportRequest:

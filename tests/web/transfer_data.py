@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from cloud_api.clock import JST, FixedClock
 from cloud_api.models.accounts import Holder, MykeyIdRegistry, Point
 from cloud_api.models.partners import Partner
+from cloud_api.services.console.login import create_staff
 from cloud_api.services.ledger.partner_transfer import partner_transfer
 from cloud_api.services.points import ref_of
-from tests.web.seed import NOW
+from tests.web.seed import NOW, PASSWORD
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,9 @@ def _holder(session: Session, mykey_id: str) -> Holder:
     session.add(holder)
     session.flush()
     return holder
+
+
+def add_partner_login(session: Session, login_id: str, partner_name: str) -> None:
+    """A second partner company's console login (the seed has JAL's only)."""
+    create_staff(session, login_id=login_id, password=PASSWORD, role="partner",
+                 display_name="精算担当", now=NOW, partner_name=partner_name)

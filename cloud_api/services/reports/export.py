@@ -1,9 +1,10 @@
-"""The 集計表 + 明細表 downloads of 画面86/88: CSV (UTF-8 with BOM) and Excel (.xlsx).
+"""The 集計表 + 明細表 downloads of every report (参考82/84/86/88): CSV (UTF-8 with BOM) and Excel.
 
-Both are produced from the streaming detail generator: CSV is yielded in chunks of encoded
-lines; Excel is written by an openpyxl write-only workbook to a temporary file (constant memory)
-which is then streamed in blocks and deleted. Cells that would start a spreadsheet formula are
-prefixed with an apostrophe (CSV injection).
+A report describes its fixed lines once as a `Layout` (title lines, summary table, detail title
+and header); the 明細表's rows come from a streaming generator. CSV is yielded in chunks of
+encoded lines; Excel is written by an openpyxl write-only workbook to a temporary file (constant
+memory) which is then streamed in blocks and deleted. Cells that would start a spreadsheet
+formula are prefixed with an apostrophe (CSV injection).
 """
 from __future__ import annotations
 
@@ -21,14 +22,29 @@ from cloud_api.services.reports.place_report import PlaceSummary
 
 BOM = "\ufeff"
 FILE_BLOCK = 256 * 1024
+TEXT_BATCH = 5000                   # detail rows per CSV chunk
 EXCEL_MAX_DETAIL_ROWS = 1_000_000   # a sheet holds 1,048,576 rows; continue on 明細表(2) …
 SUMMARY_HEADER = ["端末設置場所", "取引回数合計", "利用ポイント数合計"]
 DETAIL_HEADER = ["取引日時", "端末設置場所", "マイキーID", "利用ポイント数", "取引済番号"]
 
+Rows = Sequence[Sequence[object]]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The fixed lines of one download: 集計表 (title lines, header, rows) and 明細表 (title
+    lines, header). The same layout gives the CSV and the Excel workbook."""
+
+    summary_title: Rows
+    summary_header: Sequence[str]
+    summary_rows: Rows
+    detail_title: Rows
+    detail_header: Sequence[str]
+
 
 @dataclass(frozen=True)
 class ReportTitle:
-    """The heading lines of both tables: 集計期間, 自治体名, 自治体ポイント名, 端末設置場所."""
+    """The heading lines of both place tables: 集計期間, 自治体名, 自治体ポイント名, 端末設置場所."""
 
     period: str
     municipality: str
@@ -43,71 +59,92 @@ class ReportTitle:
         return out
 
 
-def summary_rows(summary: PlaceSummary) -> list[list[object]]:
+def place_layout(title: ReportTitle, summary: PlaceSummary) -> Layout:
+    """参考86/88: totals per 端末設置場所 with a 合計 line, detail of every transaction."""
     rows: list[list[object]] = [[r.place, r.count, r.points] for r in summary.rows]
-    return rows + [["合計", summary.count, summary.points]]
+    return Layout(title.lines("集計期間"), SUMMARY_HEADER, rows + [["合計", summary.count, summary.points]],
+                  title.lines("ポイント取引期間"), DETAIL_HEADER)
 
 
 def safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def csv_chunks(title: ReportTitle, summary: PlaceSummary, detail_text: Iterable[str]) -> Iterator[bytes]:
+def safe_row(row: Sequence[object]) -> list[object]:
+    return [safe(c) if isinstance(c, str) else c for c in row]
+
+
+def csv_chunks(layout: Layout, detail_text: Iterable[str]) -> Iterator[bytes]:
     """集計表, a blank line, then 明細表 — UTF-8 bytes with a BOM; `detail_text` is the 明細表's
-    rows as CSV text chunks (place_report.csv_line_batches)."""
-    head: list[Sequence[object]] = [["▼集計表"], *title.lines("集計期間"), SUMMARY_HEADER,
-                                    *[[safe(str(r[0])), *r[1:]] for r in summary_rows(summary)],
-                                    [], ["▼明細表"], *title.lines("ポイント取引期間"), DETAIL_HEADER]
-    yield (BOM + _csv_text(head)).encode("utf-8")
+    rows as CSV text chunks (e.g. place_report.csv_line_batches or csv_text_batches)."""
+    head: list[Sequence[object]] = [
+        ["▼集計表"], *layout.summary_title, layout.summary_header, *layout.summary_rows, [],
+        ["▼明細表"], *layout.detail_title, layout.detail_header]
+    yield (BOM + csv_text([safe_row(r) for r in head])).encode("utf-8")
     for chunk in detail_text:
         yield chunk.encode("utf-8")
 
 
-def _csv_text(rows: Iterable[Sequence[object]]) -> str:
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
 
 
-def write_excel(path: str, title: ReportTitle, summary: PlaceSummary,
-                batches: Iterable[Sequence[Sequence[object]]]) -> int:
-    """Write the workbook (write-only mode: rows go straight to disk). Returns the detail rows."""
+def csv_text_batches(batches: Iterable[Rows]) -> Iterator[str]:
+    """Formula-safe rows (see `safe_batches`) as CSV text, one chunk per batch."""
+    for batch in batches:
+        yield csv_text(batch)
+
+
+def safe_batches(rows: Iterable[Sequence[object]], size: int = TEXT_BATCH) -> Iterator[Rows]:
+    """Rows made formula-safe, grouped in lists of `size` (for csv_text_batches / excel_blocks)."""
+    batch: list[list[object]] = []
+    for row in rows:
+        batch.append(safe_row(row))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_excel(path: str, layout: Layout, batches: Iterable[Rows]) -> int:
+    """Write the workbook (write-only mode: rows go straight to disk). Returns the detail rows.
+    `batches` must already be formula-safe (safe_batches, or made safe by the database)."""
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("集計表")
-    lines: list[Sequence[object]] = [*title.lines("集計期間"), [], SUMMARY_HEADER, *summary_rows(summary)]
-    for line in lines:
-        sheet.append([safe(c) if isinstance(c, str) else c for c in line])
-    count = _detail_sheets(wb, title, batches)
+    for line in [*layout.summary_title, [], layout.summary_header, *layout.summary_rows]:
+        sheet.append(safe_row(line))
+    count = _detail_sheets(wb, layout, batches)
     wb.save(path)
     return count
 
 
-def _detail_sheets(wb: Workbook, title: ReportTitle, batches: Iterable[Sequence[Sequence[object]]]) -> int:
-    count, sheet = 0, _detail_sheet(wb, title, "明細表")
+def _detail_sheets(wb: Workbook, layout: Layout, batches: Iterable[Rows]) -> int:
+    count, sheet = 0, _detail_sheet(wb, layout, "明細表")
     for batch in batches:
         for row in batch:
             if count and count % EXCEL_MAX_DETAIL_ROWS == 0:
-                sheet = _detail_sheet(wb, title, f"明細表({count // EXCEL_MAX_DETAIL_ROWS + 1})")
+                sheet = _detail_sheet(wb, layout, f"明細表({count // EXCEL_MAX_DETAIL_ROWS + 1})")
             sheet.append(list(row))
             count += 1
     return count
 
 
-def _detail_sheet(wb: Workbook, title: ReportTitle, name: str) -> Any:
+def _detail_sheet(wb: Workbook, layout: Layout, name: str) -> Any:
     sheet = wb.create_sheet(name)
-    for line in [*title.lines("ポイント取引期間"), [], DETAIL_HEADER]:
-        sheet.append(line)
+    for line in [*layout.detail_title, [], layout.detail_header]:
+        sheet.append(safe_row(line))
     return sheet
 
 
-def excel_blocks(title: ReportTitle, summary: PlaceSummary,
-                 batches: Iterable[Sequence[Sequence[object]]],
-                 tmp_dir: str | None = None) -> Iterator[bytes]:
+def excel_blocks(layout: Layout, batches: Iterable[Rows], tmp_dir: str | None = None) -> Iterator[bytes]:
     """Build the .xlsx in a temporary file, then yield it in blocks; the file is always removed."""
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir)
     os.close(fd)
     try:
-        write_excel(path, title, summary, batches)
+        write_excel(path, layout, batches)
         with open(path, "rb") as fh:
             while block := fh.read(FILE_BLOCK):
                 yield block

@@ -1,15 +1,13 @@
-"""画面81-84 応援ポイント移行集計: counts and sums of partner transfers, and the CSV download.
+"""画面81-84 応援ポイント移行集計: counts and sums of partner transfers, and the downloads.
 
 A partner login (画面81/82) sees its own company's transfers with their 移行先; a municipality
 (画面83/84) sees the transfers into one of its own points, whichever partner made them. Periods
-are JST days of 移行日時 (the partner's executed_at). The CSV is 集計表 + 明細表 (参考82/84),
-UTF-8 with a BOM, streamed in chunks from one read-only snapshot.
+are JST days of 移行日時 (the partner's executed_at). The downloads are 集計表 + 明細表
+(参考82/84) as CSV or Excel, written by reports.export from this module's layout and rows.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +18,7 @@ from cloud_api.clock import JST
 from cloud_api.models.accounts import Municipality, Point
 from cloud_api.models.partners import Partner, PartnerTransfer
 from cloud_api.services.ledger.refs import to_jst
-from cloud_api.services.reports.export import BOM, safe
+from cloud_api.services.reports.export import Layout, Rows, safe_batches
 
 BATCH = 2000
 PARTNER_HEADER = ["移行日時", "マイキーID", "移行ポイント数", "移行先"]
@@ -91,27 +89,15 @@ def detail_rows(conn: Connection, q: TransferQuery) -> Iterator[list[object]]:
         yield row + [destination] if q.partner_id is not None else row
 
 
-def csv_chunks(q: TransferQuery, total: TransferSummary,
-               rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
-    """集計表, a blank line, then 明細表 (参考82/84) as UTF-8 CSV chunks with a BOM."""
+def layout(q: TransferQuery, total: TransferSummary) -> Layout:
+    """参考82/84: 集計表 (移行件数, 移行ポイント数合計) and 明細表 heads of the download."""
     period = f"{q.first:%Y/%m/%d} ~ {q.last:%Y/%m/%d}"
     title = [[line] for line in q.title]
     header = PARTNER_HEADER if q.partner_id is not None else MUNICIPAL_HEADER
-    head = [["▼集計表"], *title, [f"集計期間: {period}"], SUMMARY_HEADER,
-            [total.count, total.points], [], ["▼明細表"], *title, [f"ポイント移行期間: {period}"],
-            header]
-    yield (BOM + _text(head)).encode("utf-8")
-    batch: list[Sequence[object]] = []
-    for row in rows:
-        batch.append([safe(c) if isinstance(c, str) else c for c in row])
-        if len(batch) == BATCH:
-            yield _text(batch).encode("utf-8")
-            batch = []
-    if batch:
-        yield _text(batch).encode("utf-8")
+    return Layout([*title, [f"集計期間: {period}"]], SUMMARY_HEADER, [[total.count, total.points]],
+                  [*title, [f"ポイント移行期間: {period}"]], header)
 
 
-def _text(rows: Iterable[Sequence[object]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue()
+def detail_batches(conn: Connection, q: TransferQuery) -> Iterator[Rows]:
+    """The 明細表 rows, formula-safe, a cursor batch at a time (for CSV and Excel alike)."""
+    return safe_batches(detail_rows(conn, q), BATCH)

@@ -107,6 +107,7 @@ JA: dict[str, str] = {
     "grant_roster_pending_sync": "名簿を端末に登録しました。クラウドへの反映は次回の接続時に行います。",
     "grant_offline_card_read": "カードを読み取りました（{count}件目）。",
     "grant_no_roster": "この付与事業の名簿がまだ同期されていません。「付与事業対象者名簿を同期（取得）」を押してください。",
+    "grant_date_format": "付与日は「2026-11-22」の形で、今日から1年前までの日付を入力してください。",
 }
 
 

@@ -3,13 +3,16 @@
 - GET  /grant-businesses                     master sync at every login (画面68/75)
 - GET  /grant-businesses/<id>/roster         roster sync of a mobile grant device (画面76)
 - POST /grant-businesses/<id>/roster         roster + person master upload from a PC (画面71/72/79)
+- POST /grant-businesses/<id>/grants         grant one listed person for a 付与日 (画面73/79)
 - POST /grant-uploads                        a mobile device's offline card reads (画面77→78)
-Email notices go out after commit, for uploads here and for LEDGER's POST /grants through an
-after-request hook (only a first, successful answer; never a replay).
+A business grants one person once per 付与日, whichever device asks (services/grants/awards.py).
+Email notices go out after commit: for uploads here, and for the two single-grant endpoints (this
+module's and LEDGER's POST /grants) through an after-request hook (a first 201 answer only).
 """
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Response, current_app, g, request
@@ -23,11 +26,14 @@ from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.services import jpki
-from cloud_api.services.grants import roster, uploads
+from cloud_api.services.grants import awards, roster, uploads
 from cloud_api.services.ledger.grants_lookup import business_and_point
+from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.notify import GrantMailer, GrantNotice
 
 log = logging.getLogger(__name__)
+
+SINGLE_GRANT = re.compile(r"^/api/v1/(?:grants|grant-businesses/(\d{4})/grants)$")
 
 
 def mailer() -> GrantMailer:
@@ -68,6 +74,22 @@ def post_roster(business_id: str) -> tuple[dict[str, Any], int]:
     return counts, 200
 
 
+@bp.post("/grant-businesses/<business_id>/grants")
+@require_terminal("grant")
+@idempotent
+def post_grant(business_id: str) -> tuple[dict[str, Any], int]:
+    data, c = inp.body(), cloud()
+    inp.check([inp.pattern_error(data, "mykey_id", inp.MYKEY_ID, "mykey_id_invalid"),
+               inp.pattern_error(data, "client_ref", inp.CLIENT_REF, "client_ref_invalid")])
+    day = awards.parse_grant_date(data.get("grant_date"), business_date(c.clock.now()))
+    result = awards.grant_listed(g.db, c.clock, g.terminal, _business_id(business_id),
+                                 data["mykey_id"], day, data["client_ref"])
+    assert result.receipt is not None
+    g.ledger_txn_id = result.receipt.txn_id
+    return {**result.receipt.to_json(), "grant_business_id": business_id,
+            "mykey_id": result.award.mykey_id, "grant_date": day.isoformat()}, 201
+
+
 @bp.post("/grant-uploads")
 @require_terminal("grant")
 def grant_uploads() -> dict[str, Any]:
@@ -89,8 +111,9 @@ def grant_uploads() -> dict[str, Any]:
 
 @bp.after_app_request
 def notify_ledger_grant(response: Response) -> Response:
-    """After LEDGER's POST /grants committed a new grant, queue the holder's notice."""
-    if (request.method != "POST" or request.path != "/api/v1/grants"
+    """After a single grant (POST /grants or /grant-businesses/<id>/grants) committed, queue
+    the holder's notice."""
+    if (request.method != "POST" or not SINGLE_GRANT.match(request.path)
             or response.status_code != 201 or response.headers.get(REPLAYED)):
         return response
     try:
@@ -102,9 +125,10 @@ def notify_ledger_grant(response: Response) -> Response:
 
 def _ledger_notice(response: Response) -> GrantNotice:
     sent, answer = request.get_json(silent=True) or {}, response.get_json()
+    found = SINGLE_GRANT.match(request.path)
+    business_id = (found.group(1) if found else None) or str(sent["grant_business_id"])
     with unit_of_work(cloud().sessions) as session:
-        business, _ = business_and_point(session, g.terminal.municipality_code,
-                                         str(sent["grant_business_id"]))
+        business, _ = business_and_point(session, g.terminal.municipality_code, business_id)
         name = business.name
     return GrantNotice(str(sent["mykey_id"]), name, str(answer["point_name"]),
                        int(answer["amount"]), str(answer["txn_no"]))

@@ -8,6 +8,9 @@
 - grant_upload_batches / grant_upload_items: what a mobile grant device uploaded. Every item is
   keyed by the client-made id the device stored with the card read (`client_ref`, unique per
   terminal), so an upload repeated or cut off half-way grants each person exactly once.
+- grant_awards: the grants a grant business made, one per (business, holder, 付与日). The unique
+  constraint is the rule 「1つの付与事業で同じ人への付与は1日1回」: two devices (or a device and
+  a PC) granting the same person on the same day — even at the same moment — grant once.
 """
 from __future__ import annotations
 
@@ -25,8 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloud_api.db import Base
+from cloud_api.models.ledger import BIGINT
 
-OUTCOMES = ("granted", "not_in_roster", "no_mykey_id", "rejected")
+OUTCOMES = ("granted", "not_in_roster", "no_mykey_id", "rejected", "already_granted")
 
 
 class GrantRosterEntry(Base):
@@ -96,7 +100,29 @@ class GrantUploadItem(Base):
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         UniqueConstraint("terminal_id", "client_ref", name="uq_grant_upload_items_ref"),
-        CheckConstraint("outcome IN ('granted', 'not_in_roster', 'no_mykey_id', 'rejected')",
-                        name="outcome"),
+        CheckConstraint(f"outcome IN {OUTCOMES!r}", name="outcome"),
         CheckConstraint("amount >= 0", name="amount_nonneg"),
+    )
+
+
+class GrantAward(Base):
+    """One grant of a grant business to one holder on one 付与日 (the JST day of the participation:
+    the card read on a mobile device, the date the clerk grants for on 画面73)."""
+
+    __tablename__ = "grant_awards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_business_id: Mapped[int] = mapped_column(ForeignKey("grant_businesses.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    grant_date: Mapped[date] = mapped_column(Date)
+    mykey_id: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column(Integer)
+    txn_id: Mapped[int] = mapped_column(BIGINT, ForeignKey("journal_txns.id"), unique=True)
+    txn_no: Mapped[str] = mapped_column(String(13))
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"))
+    client_ref: Mapped[str] = mapped_column(String(64))   # upload item id or the request's ref
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        UniqueConstraint("grant_business_id", "holder_id", "grant_date",
+                         name="uq_grant_awards_once_a_day"),
+        CheckConstraint("amount > 0", name="amount_positive"),
     )

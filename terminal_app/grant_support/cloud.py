@@ -1,6 +1,6 @@
 """The cloud's grant endpoints as typed calls, over the core's signed client and outbox.
 
-Mutations (roster upload, POST /grants) go through the outbox with a client-made key, so a lost
+Mutations (roster upload, a grant for a 付与日) go through the outbox with a client-made key, so a lost
 answer is retried with the same key and bytes and never applied twice. A mobile upload needs no
 request key: each item carries its own client-made id, which the cloud de-duplicates.
 """
@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 UPLOAD_CHUNK = 50
 
 
-def grant_key(terminal_id: str, business_id: str, mykey_id: str, grant_round: str) -> str:
-    """The one idempotency key of (business, MyKey ID, grant round) on this terminal."""
-    raw = f"{terminal_id}|{business_id}|{mykey_id}|{grant_round}".encode()
+def grant_key(terminal_id: str, business_id: str, mykey_id: str, grant_date: str) -> str:
+    """The one idempotency key of (business, MyKey ID, 付与日) on this terminal."""
+    raw = f"{terminal_id}|{business_id}|{mykey_id}|{grant_date}".encode()
     return "g-" + hashlib.sha256(raw).hexdigest()[:40]
 
 
@@ -71,10 +71,11 @@ class GrantCloud:
         key = "r-" + uuid.uuid4().hex
         return dict(self._post(f"/grant-businesses/{business_id}/roster", payload, key))
 
-    def grant(self, business_id: str, mykey_id: str, amount: int, key: str) -> GrantDone:
-        payload = {"mykey_id": mykey_id, "grant_business_id": business_id, "amount": amount,
-                   "client_ref": key}
-        data = self._post("/grants", payload, key)
+    def grant(self, business_id: str, mykey_id: str, grant_date: str, key: str) -> GrantDone:
+        """Grant the cloud roster's points for `grant_date` (YYYY-MM-DD); a CloudError 409
+        `grant_already_given` when this business granted the person that day already."""
+        payload = {"mykey_id": mykey_id, "grant_date": grant_date, "client_ref": key}
+        data = self._post(f"/grant-businesses/{business_id}/grants", payload, key)
         return GrantDone(mykey_id, int(data["amount"]), str(data["txn_no"]))
 
     def upload(self, business_id: str, reads: list[OfflineRead]) -> list[dict[str, Any]]:

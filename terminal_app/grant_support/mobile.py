@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drivers.card.reader import ReaderStatus
-from terminal_app.api.errors import CloudUnreachable
+from terminal_app.api.errors import CloudError, CloudUnreachable
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.grant_support.cloud import UPLOAD_CHUNK, GrantCloud
 from terminal_app.grant_support.models import GrantDone, OfflineRead
@@ -37,6 +37,7 @@ class UploadSummary:
 
     granted: int
     unlisted: tuple[OfflineRead, ...]
+    already: tuple[OfflineRead, ...]   # granted that day already (another device, a PC)
     no_mykey_id: int
     rejected: int
     pending: int
@@ -116,21 +117,34 @@ class MobileGrantService:
         count = lambda outcome: sum(1 for r in reads if r.outcome == outcome)
         return UploadSummary(count("granted"),
                              tuple(r for r in reads if r.outcome == "not_in_roster"),
+                             tuple(r for r in reads if r.outcome == "already_granted"),
                              count("no_mykey_id"), count("rejected"),
                              sum(1 for r in reads if r.outcome is None))
 
     # 画面79: 追加登録 -----------------------------------------------------------------------------
     def add_and_grant(self, read: OfflineRead, values: dict[str, str]) -> GrantDone:
-        """Put the person on the roster (PC and cloud) and grant, once for this card read."""
+        """Put the person on the roster (PC and cloud) and grant for the read's day, once for
+        this card read. Already granted that day: the read is decided as such and the
+        cloud's Japanese message is raised."""
         values = dict(values, mykey_id=read.mykey_id or "")
         self.support.register(read.business_id, values, overwrite=True)
-        row = self.store.roster_row(read.business_id, str(read.mykey_id))
-        assert row is not None
-        done = self.cloud.grant(read.business_id, row.mykey_id, row.points, "a-" + read.client_ref)
-        self.store.decide([{"client_ref": read.client_ref, "outcome": "granted",
-                            "mykey_id": row.mykey_id, "amount": done.amount,
-                            "txn_no": done.txn_no, "reason": None}])
+        mykey_id = str(read.mykey_id)
+        try:
+            done = self.cloud.grant(read.business_id, mykey_id, read.grant_date,
+                                    "a-" + read.client_ref)
+        except CloudError as exc:
+            if exc.code == "grant_already_given":
+                self._decide(read, "already_granted", mykey_id, 0, None)
+            raise
+        self._decide(read, "granted", mykey_id, done.amount, done.txn_no)
         return done
+
+    def _decide(self, read: OfflineRead, outcome: str, mykey_id: str, amount: int,
+                txn_no: str | None) -> None:
+        reason = outcome if outcome != "granted" else None
+        self.store.decide([{"client_ref": read.client_ref, "outcome": outcome,
+                            "mykey_id": mykey_id, "amount": amount, "txn_no": txn_no,
+                            "reason": reason}])
 
     def person_from_master(self, read: OfflineRead) -> dict[str, str]:
         """対象者マスタから情報取得: the stored person of this MyKey ID as form text."""

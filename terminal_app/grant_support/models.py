@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def today_jst() -> date:
+    """Today in Japan: the 付与日 the cloud counts grants by, whatever the PC's time zone."""
+    return datetime.now(JST).date()
 
 # 画面69's optional person fields, in screen order (key, Japanese label)
 PERSON_FIELDS: tuple[tuple[str, str], ...] = (
@@ -96,6 +103,11 @@ class OfflineRead:
     amount: int = 0
     txn_no: str | None = None
     reason: str | None = None
+
+    @property
+    def grant_date(self) -> str:
+        """The 付与日 of this read: its JST day (the cloud grants a person once per day)."""
+        return datetime.fromisoformat(self.read_at).astimezone(JST).date().isoformat()
 
 
 @dataclass(frozen=True)

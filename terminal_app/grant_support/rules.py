@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.domain.rules import MYKEY_ID
@@ -13,8 +13,8 @@ from terminal_app.messages import message
 COLLATION = re.compile(r"^[0-9]{14}$")
 PHONE = re.compile(r"^[0-9][0-9-]{0,18}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROUND = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 BIRTH_JA = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+PAST_DAYS = 366
 LIMITS = {"name": 50, "address": 120, "sex": 8, "phone": 20, "email": 255, "notes": 200}
 LABELS = dict(PERSON_FIELDS)
 
@@ -31,11 +31,17 @@ def collation_number(text: str) -> str:
     return value
 
 
-def grant_round(text: str) -> str:
-    value = clean(text)
-    if not ROUND.match(value):
-        raise FieldErrors({"round": message("grant_round_format")})
-    return value
+def grant_date(text: str, today: date) -> str:
+    """付与日 (画面73): a date from a year ago through today, as YYYY-MM-DD. A grant business
+    grants one person once per 付与日 (the cloud holds the rule for every device)."""
+    value = clean(text).replace("/", "-")
+    try:
+        day = date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not today - timedelta(days=PAST_DAYS) <= day <= today:
+        raise FieldErrors({"grant_date": message("grant_date_format")})
+    return day.isoformat()
 
 
 def birth_date(text: str | None) -> date | None:

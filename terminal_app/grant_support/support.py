@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from terminal_app.grant_support.models import (
     Person,
     RosterPage,
     RosterRow,
+    today_jst,
 )
 from terminal_app.grant_support.store import GrantStore
 from terminal_app.messages import message
@@ -181,21 +183,24 @@ class BusinessSupportService:
         chunk = rows[(page - 1) * page_size: page * page_size]
         return RosterPage(tuple(chunk), len(rows), page, pages)
 
-    def grant(self, business_id: str, mykey_ids: list[str], grant_round: str) -> list[GrantOutcome]:
-        """Grant the roster points to each checked person; one key per (business, ID, round)."""
+    def grant(self, business_id: str, mykey_ids: list[str], grant_date: str, *,
+              today: date | None = None) -> list[GrantOutcome]:
+        """Grant the roster points to each checked person for the 付与日 `grant_date`; one key
+        per (business, ID, day). The cloud grants a person once a day per business, from any
+        device: a second grant comes back as that person's Japanese 'already granted' error."""
         if not mykey_ids:
             raise UserFacingError("grant_none_checked")
-        round_ = rules.grant_round(grant_round)
+        day = rules.grant_date(grant_date, today or today_jst())
+        self.push(business_id)
         terminal_id = self.session.credentials.load().terminal_id  # type: ignore[union-attr]
-        return [self._grant_one(business_id, m, grant_key(terminal_id, business_id, m, round_))
+        return [self._grant_one(business_id, m, day, grant_key(terminal_id, business_id, m, day))
                 for m in mykey_ids]
 
-    def _grant_one(self, business_id: str, mykey_id: str, key: str) -> GrantOutcome:
-        row = self.store.roster_row(business_id, mykey_id)
-        if row is None:
+    def _grant_one(self, business_id: str, mykey_id: str, day: str, key: str) -> GrantOutcome:
+        if self.store.roster_row(business_id, mykey_id) is None:
             return GrantOutcome(mykey_id, None, message("grant_not_on_roster"))
         try:
-            return GrantOutcome(mykey_id, self.cloud.grant(business_id, mykey_id, row.points, key))
+            return GrantOutcome(mykey_id, self.cloud.grant(business_id, mykey_id, day, key))
         except UserFacingError as exc:
             return GrantOutcome(mykey_id, None, exc.message)
 

@@ -1,12 +1,13 @@
 """Cloud services of the grant business on SQLite and PostgreSQL (marked `db` via db_url):
 uploads decide each client-made id once, even from two threads at the same time; a roster
-upload with one bad entry writes nothing; a broken mail server never costs a grant."""
+upload with one bad entry writes nothing; a broken mail server never costs a grant; two devices
+reading the same people grant each person once a day, without deadlocking on PostgreSQL."""
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from cloud_api.config import Settings
 from cloud_api.db import make_session_factory, unit_of_work
 from cloud_api.errors import ValidationError
 from cloud_api.migrations import upgrade
-from cloud_api.models.grants import GrantRosterEntry, GrantUploadItem
+from cloud_api.models.grants import GrantAward, GrantRosterEntry, GrantUploadItem
 from cloud_api.models.ledger import JournalTxn
 from cloud_api.services import jpki
 from cloud_api.services.demo import load_demo
@@ -156,3 +157,65 @@ def test_mail_server_down_is_logged_and_the_grant_stays(cloud_db: Any, tmp_path:
     mailer.close()
     assert "grant notice for 2026112200001 not sent: ConnectionRefusedError" in caplog.text
     assert "hanako@example.jp" not in caplog.text
+
+
+def add_second_grant_terminal(sessions: Any) -> Any:
+    from cloud_api.models.accounts import Terminal
+    from cloud_api.services.passwords import hash_password
+
+    with unit_of_work(sessions) as s:
+        s.add(Terminal(terminal_id="00053063", municipality_code="141305", category="E",
+                       also_point_use=False, place="XX市支所", name="XX市支所1台目",
+                       state="issued", failed_attempts=0, password_hash=hash_password("branch12")))
+    with unit_of_work(sessions) as s:
+        return context_of(s.get(Terminal, "00053063"))
+
+
+def test_two_devices_with_the_same_people_in_opposite_order_grant_each_once(
+        cloud_db: Any, demo_world: Any) -> None:
+    """GIVEN two grant devices that read MY123456 and KEY34567 (in opposite orders, own client
+    ids) WHEN both upload at the same moment THEN each person is granted once by one device,
+    the other device's read is 'already_granted' with that grant's number, and no deadlock."""
+    put_roster(cloud_db, "MY123456", "KEY34567")
+    terminals = [context(cloud_db), add_second_grant_terminal(cloud_db)]
+    plans = [[item(demo_world, "MY123456", "m-cccccccc01"), item(demo_world, "KEY34567",
+                                                                 "m-cccccccc02")],
+             [item(demo_world, "KEY34567", "m-dddddddd01"), item(demo_world, "MY123456",
+                                                                 "m-dddddddd02")]]
+    store = jpki.trust_store(demo_world.ca_dir)
+    barrier = threading.Barrier(2)
+    answers: dict[int, list[Any]] = {}
+
+    def send(n: int) -> None:
+        barrier.wait(30)
+        with unit_of_work(cloud_db) as s:
+            answers[n], _ = uploads.process(s, Clock(), terminals[n], store, BUSINESS, plans[n])
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    by_person: dict[str, list[tuple[str, str]]] = {}
+    for results in answers.values():
+        for r in results:
+            by_person.setdefault(r["mykey_id"], []).append((r["outcome"], r["txn_no"]))
+    assert len(answers) == 2
+    for outcomes in by_person.values():
+        assert sorted(o for o, _ in outcomes) == ["already_granted", "granted"]
+        assert len({txn for _, txn in outcomes}) == 1            # both name the one grant
+    with unit_of_work(cloud_db) as s:
+        assert s.scalar(select(func.count()).select_from(GrantAward)) == 2
+        assert verify(s) == []
+
+
+def test_read_stamped_in_the_future_is_rejected_and_grants_nothing(cloud_db: Any,
+                                                                   demo_world: Any) -> None:
+    put_roster(cloud_db, "MY123456")
+    late = item(demo_world, "MY123456", "m-eeeeeeee01")
+    future = uploads.UploadItem(late.client_ref, late.cert_der,
+                                datetime.now(JST) + timedelta(hours=2))
+    [result] = upload(cloud_db, demo_world, [future])
+    assert (result["outcome"], result["reason"], result["amount"]) == (
+        "rejected", "read_at_future", 0)
+    assert grants_of(cloud_db, "MY123456") == 0

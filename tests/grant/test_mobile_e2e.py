@@ -60,7 +60,7 @@ def test_offline_reads_cut_upload_resume_and_exactly_once(terminal: Any, world: 
 
     read = summary.unlisted[0]                                  # 画面79 追加登録 → grant once
     done = mobile.add_and_grant(read, {"name": "高津 太郎"})
-    again = grants.support.cloud.grant(BUSINESS_ID, OTHER, 100, "a-" + read.client_ref)
+    again = grants.support.cloud.grant(BUSINESS_ID, OTHER, read.grant_date, "a-" + read.client_ref)
     assert done.amount == 100 and again.txn_no == done.txn_no
     assert world.balance(OTHER) == before[OTHER] + 100
     assert mobile.summary(BUSINESS_ID).unlisted == ()

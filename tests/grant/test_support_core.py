@@ -1,18 +1,28 @@
 """Business-support services (画面68-73 without Qt) against the real cloud and the virtual card.
 
 GIVEN a registered (エ) terminal WHEN the clerk logs in, enters a person from the card and grants
-THEN the master is synced, the roster reaches the cloud, a grant is applied once per round and
+THEN the master is synced, the roster reaches the cloud, a grant is applied once a day (also
+across two PCs) and
 the holder who asked for it gets a Japanese email."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from drivers.card.virtual_reader import VirtualReader
 from terminal_app.domain.errors import FieldErrors, UserFacingError
+from terminal_app.grant_support.models import today_jst
 from terminal_app.grant_support.support import DuplicateEntry
-from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, HOLDER_EMAIL, collation
+from tests.grant.helpers import (
+    BRANCH_TERMINAL,
+    BUSINESS_ID,
+    GRANT_TERMINAL,
+    HOLDER,
+    HOLDER_EMAIL,
+    collation,
+)
 
 FIELDS = ("name", "birth_date", "address", "sex", "phone", "email", "notes")
 
@@ -69,20 +79,49 @@ def test_bad_entry_changes_nothing(terminal: Any) -> None:
     assert support.cloud.roster(BUSINESS_ID) == []
 
 
-def test_grant_once_per_round_and_email_after_commit(terminal: Any, world: Any, smtp: Any) -> None:
+def test_grant_once_a_day_and_email_after_commit(terminal: Any, world: Any, smtp: Any) -> None:
     support = logged_in(terminal)
     support.register(BUSINESS_ID, {"mykey_id": HOLDER, "name": "川崎 花子"})
     before = world.balance(HOLDER)
-    first = support.grant(BUSINESS_ID, [HOLDER], "2026-11-22")
-    again = support.grant(BUSINESS_ID, [HOLDER], "2026-11-22")
+    today = today_jst()
+    first = support.grant(BUSINESS_ID, [HOLDER], today.isoformat())
+    again = support.grant(BUSINESS_ID, [HOLDER], today.isoformat())
     assert first[0].done is not None and first[0].done.amount == 100
     assert again[0].done is not None and again[0].done.txn_no == first[0].done.txn_no
     assert world.balance(HOLDER) == before + 100
-    support.grant(BUSINESS_ID, [HOLDER], "2026-11-29")          # the next round grants again
+    support.grant(BUSINESS_ID, [HOLDER], str(today - timedelta(days=1)))   # another day: again
+    assert world.balance(HOLDER) == before + 200
+    with pytest.raises(FieldErrors, match="付与日"):
+        support.grant(BUSINESS_ID, [HOLDER], str(today + timedelta(days=1)))
+    with pytest.raises(FieldErrors, match="付与日"):
+        support.grant(BUSINESS_ID, [HOLDER], "第2回")
     assert world.balance(HOLDER) == before + 200
     mails = smtp.wait_for(2)
     assert len(mails) == 2 and mails[0]["To"] == HOLDER_EMAIL
     assert "ポイント付与のお知らせ" in mails[0]["Subject"]
     body = mails[0].get_content()
     assert "健康づくり事業" in body and "100 ポイント" in body and first[0].done.txn_no in body
+    assert world.verify_ledger() == []
+
+
+def test_two_pcs_grant_one_person_once_a_day(terminal: Any, world: Any) -> None:
+    """GIVEN the main office and a branch PC WHEN both grant MY123456 for today THEN the branch
+    gets the Japanese 'already granted' result for that person (others still granted)."""
+    office = logged_in(terminal)
+    _, branch_grants = terminal(terminal=BRANCH_TERMINAL)
+    branch = branch_grants.support
+    branch.login(*BRANCH_TERMINAL)
+    branch.choose_fields(FIELDS)
+    office.register(BUSINESS_ID, {"mykey_id": HOLDER})
+    branch.register(BUSINESS_ID, {"mykey_id": HOLDER}, overwrite=True)
+    branch.register(BUSINESS_ID, {"mykey_id": "KEY34567"})
+    before = world.balance(HOLDER)
+    day = today_jst().isoformat()
+    first = office.grant(BUSINESS_ID, [HOLDER], day)
+    second = branch.grant(BUSINESS_ID, ["KEY34567", HOLDER], day)
+    assert first[0].done is not None
+    assert second[0].done is not None and second[1].done is None
+    assert second[1].error == (f"マイキーID {HOLDER} には {day} にこの付与事業のポイントを付与済み"
+                               f"です（取引番号 {first[0].done.txn_no}）。同じ付与事業の付与は1日1回です。")
+    assert world.balance(HOLDER) == before + 100
     assert world.verify_ledger() == []

@@ -1,5 +1,6 @@
 """画面74-79 with pytest-qt: roster sync, continuous offline card reads, upload after the 画面75
-login, 画面78 lists who is not on the roster, 画面79 adds them and grants."""
+login, 画面78 lists who is not on the roster and who was granted that day already (by a branch
+PC), 画面79 adds them and grants."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from drivers.card.virtual_reader import VirtualReader
-from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, OTHER
+from terminal_app.grant_support.models import today_jst
+from tests.grant.helpers import BRANCH_TERMINAL, BUSINESS_ID, GRANT_TERMINAL, HOLDER, OTHER
 from tests.grant.test_ui_business_support import open_menu
 
 CLICK = Qt.MouseButton.LeftButton
@@ -23,7 +25,16 @@ def relogin(window: Any, qtbot: Any, target: str) -> Any:
     return window.current
 
 
-def test_mobile_mode_reads_uploads_and_adds(grant_window: Any, qtbot: Any, world: Any) -> None:
+def branch_pc_grants_today(terminal: Any) -> list[Any]:
+    """A branch office PC (画面73, no card) grants MY123456 for today."""
+    _, grants = terminal(terminal=BRANCH_TERMINAL)
+    grants.support.login(*BRANCH_TERMINAL)
+    grants.support.register(BUSINESS_ID, {"mykey_id": HOLDER})
+    return grants.support.grant(BUSINESS_ID, [HOLDER], today_jst().isoformat())
+
+
+def test_mobile_mode_reads_uploads_and_adds(grant_window: Any, qtbot: Any, world: Any,
+                                            terminal: Any) -> None:
     reader = VirtualReader()
     window = grant_window(reader)
     menu = open_menu(window, qtbot, ("name",))
@@ -47,12 +58,16 @@ def test_mobile_mode_reads_uploads_and_adds(grant_window: Any, qtbot: Any, world
     qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=WAIT)
     assert grant.count_label.text() == "読取済み 2件（未送信 2件）"
     before = world.balance(HOLDER)
+    [pc_grant] = branch_pc_grants_today(terminal)                # the same person, same day
 
     qtbot.mouseClick(grant.upload_button, CLICK)
     unlisted = relogin(window, qtbot, "g78")
-    qtbot.waitUntil(lambda: "1人にポイントを付与しました" in unlisted.status.text, timeout=WAIT)
+    qtbot.waitUntil(lambda: "0人にポイントを付与しました" in unlisted.status.text, timeout=WAIT)
+    assert "付与済みのため付与しなかった対象者 1件" in unlisted.status.text
+    assert unlisted.already_texts() == [
+        f"{HOLDER}　{today_jst().isoformat()} に付与済み（取引番号 {pc_grant.done.txn_no}）"]
     assert unlisted.texts() == [OTHER]
-    assert world.balance(HOLDER) == before + 100
+    assert world.balance(HOLDER) == before + 100                # once: by the branch PC
 
     qtbot.mouseClick(unlisted.add_button, CLICK)
     add = window.current

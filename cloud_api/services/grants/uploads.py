@@ -13,21 +13,21 @@ import binascii
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cloud_api.clock import Clock
+from cloud_api.clock import JST, Clock
 from cloud_api.errors import ApiError, FieldError, ValidationError
 from cloud_api.messages import message
 from cloud_api.models.accounts import GrantBusiness
 from cloud_api.models.grants import GrantUploadBatch, GrantUploadItem
 from cloud_api.services import jpki
 from cloud_api.services.cards import holder_for_certificate
+from cloud_api.services.grants.awards import AwardRequest, award_once, grant_day, read_in_future
 from cloud_api.services.grants.roster import roster_points
-from cloud_api.services.ledger.grant import grant
 from cloud_api.services.ledger.grants_lookup import business_and_point
 from cloud_api.services.points import PointRef
 from cloud_api.services.terminals import TerminalContext
@@ -119,28 +119,40 @@ class UploadContext:
     batch: GrantUploadBatch
 
 
+@dataclass
+class Decision:
+    """One item's row; `holder_id`/`points` are set while a listed holder awaits the grant."""
+
+    row: GrantUploadItem
+    fresh: bool
+    holder_id: int | None = None
+    points: int | None = None
+
+
 def process(session: Session, clock: Clock, terminal: TerminalContext, store: jpki.TrustStore,
             business_id: str, items: list[UploadItem]) -> tuple[list[dict[str, Any]], list[Granted]]:
-    """Decide every item (or replay its stored outcome); the caller commits once."""
+    """Decide every item (or replay its stored outcome); the caller commits once.
+
+    Listed holders are granted in ascending holder order (see `awards`), then every new row
+    is written; the results keep the order of `items`."""
     business, point = business_and_point(session, terminal.municipality_code, business_id)
     batch = GrantUploadBatch(terminal_id=terminal.terminal_id, grant_business_id=business.id,
                              received_at=clock.now(), item_count=len(items))
     session.add(batch)
     session.flush()
     ctx = UploadContext(session, clock, terminal, store, business, point, batch)
-    results, granted = [], []
-    for item in items:
-        row, fresh = _existing(ctx, item) or (_decide(ctx, item), True)
-        results.append(result_json(row, replayed=not fresh))
-        if fresh and row.outcome == "granted":
-            granted.append(Granted(str(row.mykey_id), business.name, point.name, row.amount,
-                                   str(row.txn_no)))
+    decisions = [_existing(ctx, item) or _judge(ctx, item) for item in items]
+    waiting = [d for d in decisions if d.points is not None]
+    granted = [g for d in sorted(waiting, key=lambda d: (d.holder_id, d.row.client_ref))
+               if (g := _award(ctx, d)) is not None]
+    session.add_all([d.row for d in decisions if d.fresh])
+    session.flush()
     log.info("upload %d from %s: %d items, %d new grants", batch.id, terminal.terminal_id,
              len(items), len(granted))
-    return results, granted
+    return [result_json(d.row, replayed=not d.fresh) for d in decisions], granted
 
 
-def _existing(ctx: UploadContext, item: UploadItem) -> tuple[GrantUploadItem, bool] | None:
+def _existing(ctx: UploadContext, item: UploadItem) -> Decision | None:
     row = ctx.session.scalar(select(GrantUploadItem).where(
         GrantUploadItem.terminal_id == ctx.terminal.terminal_id,
         GrantUploadItem.client_ref == item.client_ref))
@@ -148,42 +160,60 @@ def _existing(ctx: UploadContext, item: UploadItem) -> tuple[GrantUploadItem, bo
         return None
     if row.grant_business_id != ctx.business.id:
         raise ApiError("client_ref_reused", 422, client_ref=item.client_ref)
-    return row, False
+    return Decision(row, fresh=False)
 
 
-def _decide(ctx: UploadContext, item: UploadItem) -> GrantUploadItem:
+def _judge(ctx: UploadContext, item: UploadItem) -> Decision:
+    now = ctx.clock.now()
     row = GrantUploadItem(batch_id=ctx.batch.id, terminal_id=ctx.terminal.terminal_id,
                           client_ref=item.client_ref, grant_business_id=ctx.business.id,
-                          cert_serial="", read_at=item.read_at, processed_at=ctx.clock.now(),
-                          amount=0, outcome="rejected")
+                          cert_serial="", read_at=item.read_at.astimezone(JST),
+                          processed_at=now, amount=0, outcome="rejected")
+    decision = Decision(row, fresh=True)
     try:
-        cert = jpki.verify_certificate(item.cert_der, ctx.store, ctx.clock.now())
+        cert = jpki.verify_certificate(item.cert_der, ctx.store, now)
         row.cert_serial = cert.serial
-        _grant_if_listed(ctx, row, cert)
+        if read_in_future(item.read_at, now):
+            raise ApiError("read_at_future", 422)
+        _look_up(ctx, decision, cert)
     except ApiError as exc:
         row.outcome = "no_mykey_id" if exc.code == "card_not_registered" else "rejected"
         row.reason = exc.code
-    ctx.session.add(row)
-    ctx.session.flush()
-    return row
+    return decision
 
 
-def _grant_if_listed(ctx: UploadContext, row: GrantUploadItem, cert: jpki.VerifiedCert) -> None:
+def _look_up(ctx: UploadContext, decision: Decision, cert: jpki.VerifiedCert) -> None:
     holder = holder_for_certificate(ctx.session, cert, ctx.clock.now())
-    row.mykey_id = holder.mykey_id
-    points = roster_points(ctx.session, ctx.business, holder.mykey_id)
-    if points is None:
-        row.outcome = "not_in_roster"
-        return
-    receipt = grant(ctx.session, clock=ctx.clock, point=ctx.point, holder_id=holder.id,
-                    amount=points, scope=ctx.terminal.terminal_id,
-                    terminal_id=ctx.terminal.terminal_id, mykey_id=holder.mykey_id,
-                    place=ctx.terminal.place,
-                    memo=f"{ctx.business.business_id} {ctx.business.name} ref={row.client_ref}")
-    row.outcome, row.amount, row.txn_no = "granted", points, receipt.txn_no
+    decision.row.mykey_id = holder.mykey_id
+    decision.points = roster_points(ctx.session, ctx.business, holder.mykey_id)
+    decision.holder_id = holder.id
+    decision.row.outcome = "not_in_roster" if decision.points is None else "granted"
+
+
+def _award(ctx: UploadContext, decision: Decision) -> Granted | None:
+    row = decision.row
+    assert decision.holder_id is not None and decision.points is not None
+    result = award_once(ctx.session, ctx.clock, ctx.terminal, AwardRequest(
+        ctx.business, ctx.point, decision.holder_id, str(row.mykey_id), decision.points,
+        _read_day(row), row.client_ref))
+    row.txn_no = result.award.txn_no
+    if not result.fresh:
+        row.outcome, row.reason = "already_granted", "already_granted"
+        return None
+    row.amount = decision.points
+    return Granted(str(row.mykey_id), ctx.business.name, ctx.point.name, row.amount,
+                   result.award.txn_no)
 
 
 def result_json(row: GrantUploadItem, *, replayed: bool) -> dict[str, Any]:
+    """One item's outcome; `grant_date` (付与日) for granted and already_granted reads."""
+    day = _read_day(row)
+    decided = row.outcome in ("granted", "already_granted")
     return {"client_ref": row.client_ref, "outcome": row.outcome, "mykey_id": row.mykey_id,
             "amount": row.amount, "txn_no": row.txn_no, "reason": row.reason,
-            "replayed": replayed}
+            "grant_date": day.isoformat() if decided else None, "replayed": replayed}
+
+
+def _read_day(row: GrantUploadItem) -> date:
+    """The 付与日 of a stored read (SQLite gives back naive JST wall time)."""
+    return grant_day(row.read_at.replace(tzinfo=row.read_at.tzinfo or JST))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QTableWidget, QTableWidgetItem
 
-from terminal_app.grant_support.models import RosterPage, RosterRow
+from terminal_app.domain.errors import FieldErrors
+from terminal_app.grant_support.models import RosterPage, RosterRow, today_jst
 from terminal_app.ui.grant import files
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
 from terminal_app.ui.grant.strings import gtr
@@ -87,20 +87,22 @@ class GrantRosterScreen(GrantScreen):
         self.body.addWidget(row(self.prev_button, self.page_label, self.next_button))
 
     def _build_grant(self) -> None:
-        self.round = line_edit(20, name="roundEdit")
+        self.grant_date = line_edit(10, name="grantDateEdit")
         self.grant_button = button(gtr("g73.grant"), primary=True, name="grantButton")
         self.grant_button.clicked.connect(self.on_grant)
         self.download = button(gtr("g73.download"), name="downloadButton")
         self.download.clicked.connect(self.on_download)
         form = FormGrid()
-        form.add_row("round", gtr("g73.round"), self.round, help_text=gtr("g73.round_help"))
+        form.add_row("grant_date", gtr("g73.grant_date"), self.grant_date,
+                     help_text=gtr("g73.grant_date_help"))
+        self.grant_form = form
         self.body.addWidget(form)
         self.body.addWidget(row(self.grant_button, self.download))
 
     # showing ------------------------------------------------------------------------------
     def on_enter(self, **kwargs: Any) -> None:
         self.business.fill(self.grants.store.businesses())
-        self.round.setText(date.today().isoformat())
+        self.grant_date.setText(today_jst().isoformat())
         self.checked.clear()
         self.refresh(1)
 
@@ -147,10 +149,19 @@ class GrantRosterScreen(GrantScreen):
     # actions --------------------------------------------------------------------------------
     def on_grant(self) -> None:
         support, business_id = self.grants.support, self.business.business_id
-        chosen, grant_round = sorted(self.checked), self.round.text()
-        self.run("net", lambda: support.grant(business_id, chosen, grant_round), self._granted)
+        chosen, grant_date = sorted(self.checked), self.grant_date.text()
+        self.run("net", lambda: support.grant(business_id, chosen, grant_date), self._granted,
+                 on_error=self._date_error)
+
+    def _date_error(self, exc: BaseException) -> bool:
+        if isinstance(exc, FieldErrors):
+            self.grant_form.show_errors(exc.errors)
+            self.status.error(exc.message)
+            return True
+        return False
 
     def _granted(self, outcomes: list[Any]) -> None:
+        self.grant_form.show_errors({})
         done = [o for o in outcomes if o.done is not None]
         failed = [f"{o.mykey_id}（{o.error}）" for o in outcomes if o.done is None]
         self.checked.clear()

@@ -33,6 +33,10 @@ class UnlistedScreen(GrantScreen):
         self.listing = QListWidget()
         self.listing.setObjectName("unlistedList")
         self.body.addWidget(self.listing, 1)
+        self.body.addWidget(label(gtr("g78.already"), "lead"))
+        self.already = QListWidget()
+        self.already.setObjectName("alreadyList")
+        self.body.addWidget(self.already)
         self.add_button = button(gtr("g78.add"), primary=True, name="addButton")
         self.add_button.clicked.connect(self.on_add)
         self.body.addWidget(row(self.add_button))
@@ -49,12 +53,18 @@ class UnlistedScreen(GrantScreen):
 
     def _uploaded(self, summary: Any) -> None:
         self._list()
-        self.status.info(gtr("g77.uploaded", granted=summary.granted,
-                             no_mykey=summary.no_mykey_id))
+        key = "g77.uploaded_already" if summary.already else "g77.uploaded"
+        self.status.info(gtr(key, granted=summary.granted, no_mykey=summary.no_mykey_id,
+                             already=len(summary.already)))
 
     def _list(self) -> None:
         self.listing.clear()
-        for read in self.grants.mobile.summary(self.business_id).unlisted:
+        self.already.clear()
+        summary = self.grants.mobile.summary(self.business_id)
+        for done in summary.already:
+            self.already.addItem(gtr("g78.already_item", mykey_id=done.mykey_id,
+                                     grant_date=done.grant_date, txn_no=done.txn_no or "—"))
+        for read in summary.unlisted:
             item = QListWidgetItem(str(read.mykey_id))
             item.setData(256, read)
             self.listing.addItem(item)
@@ -64,6 +74,9 @@ class UnlistedScreen(GrantScreen):
 
     def texts(self) -> list[str]:
         return [self.listing.item(i).text() for i in range(self.listing.count())]
+
+    def already_texts(self) -> list[str]:
+        return [self.already.item(i).text() for i in range(self.already.count())]
 
     def on_add(self) -> None:
         item = self.listing.currentItem() or self.listing.item(0)

@@ -80,6 +80,8 @@ JA: dict[str, str] = {
     "web_business_id_taken": "この付与事業IDは既に登録されています。",
     "web_partner_unregistered": "この応援ポイント会社は本システムに登録されていません。総務省の担当者にお問い合わせください。",
     "web_staff_exists": "このログインIDは既に使われています。",
+    "web_unlock_not_found": "ロック中のログインが見つかりません。解除できるのは、この自治体のロックされた職員ログインと端末だけです。",
+    "web_unlock_done": "{label} {login_id} のロックを解除しました。",
     # ledger (LEDGER): points, vouchers, merges, grants, reports, verify-ledger
     "voucher_no_invalid": "券番号は12桁の数字で入力してください。",
     "voucher_reprint_forbidden": "ポイント券の再発行は、発行した端末でのみできます。",

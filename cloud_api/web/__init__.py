@@ -69,6 +69,7 @@ def register(app: Flask) -> None:
         views_grants,
         views_points,
         views_reports,
+        views_staff,
     )
 
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

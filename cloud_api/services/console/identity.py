@@ -19,6 +19,7 @@ SCREENS: dict[str, frozenset[str]] = {
     "grant_business": frozenset({MUNICIPALITY}),
     "transfer_report": frozenset({MUNICIPALITY, PARTNER}),
     "place_report": frozenset({MUNICIPALITY, SHOP}),
+    "staff_unlock": frozenset({MUNICIPALITY}),     # locked logins of the own municipality
 }
 
 
@@ -42,5 +43,5 @@ class ConsoleIdentity:
         return asdict(self)
 
     @classmethod
-    def from_session(cls, data: dict[str, Any]) -> "ConsoleIdentity":
+    def from_session(cls, data: dict[str, Any]) -> ConsoleIdentity:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]

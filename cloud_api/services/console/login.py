@@ -3,6 +3,10 @@
 A failed attempt is counted and must be committed even though the login is refused, so these
 functions report the outcome as a `LoginOutcome` instead of raising. Passwords are compared with
 the accounts area's scrypt helper and never logged.
+
+A municipality's administrator lists the locked logins of their own municipality (staff logins
+and terminals) and unlocks them (`locked_logins`, `unlock`); `mykey-cloud console-staff --unlock`
+stays the ministry's way for any staff login. Each unlock writes one audit log line.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cloud_api.errors import NotFound
 from cloud_api.models.accounts import Municipality, Terminal
 from cloud_api.models.console import ConsoleUser
 from cloud_api.services.console.identity import MUNICIPALITY, PARTNER, SHOP, ConsoleIdentity
@@ -98,6 +103,68 @@ def create_staff(session: Session, *, login_id: str, password: str, role: str, d
     session.add(user)
     session.flush()
     return user
+
+
+STAFF, TERMINAL = "staff", "terminal"
+
+
+@dataclass(frozen=True)
+class LockedLogin:
+    """A login locked after repeated password failures (what the unlock screen lists)."""
+
+    kind: str              # STAFF or TERMINAL
+    login_id: str          # staff login ID or terminal ID
+    name: str              # display name, or the terminal's place and name
+    failed_attempts: int
+
+
+def locked_logins(session: Session, municipality_code: str) -> list[LockedLogin]:
+    """The locked staff logins and terminals of one municipality (never another's)."""
+    users = session.scalars(select(ConsoleUser).where(
+        ConsoleUser.role == MUNICIPALITY, ConsoleUser.municipality_code == municipality_code,
+        ConsoleUser.locked.is_(True)).order_by(ConsoleUser.login_id))
+    terminals = session.scalars(select(Terminal).where(
+        Terminal.municipality_code == municipality_code,
+        Terminal.state == "locked").order_by(Terminal.terminal_id))
+    return ([_staff_row(u) for u in users] + [_terminal_row(t) for t in terminals])
+
+
+def _staff_row(user: ConsoleUser) -> LockedLogin:
+    return LockedLogin(STAFF, user.login_id, user.display_name, user.failed_attempts)
+
+
+def _terminal_row(terminal: Terminal) -> LockedLogin:
+    return LockedLogin(TERMINAL, terminal.terminal_id, f"{terminal.place} {terminal.name}",
+                       terminal.failed_attempts)
+
+
+def find_locked(session: Session, municipality_code: str, kind: str,
+                login_id: str) -> LockedLogin:
+    """One locked login of this municipality; 404 web_unlock_not_found for anything else (another
+    municipality's login, a partner's, one not locked, an unknown ID) — nothing is revealed."""
+    found = next((x for x in locked_logins(session, municipality_code)
+                  if x.kind == kind and x.login_id == login_id), None)
+    if found is None:
+        raise NotFound("web_unlock_not_found")
+    return found
+
+
+def unlock(session: Session, municipality_code: str, kind: str, login_id: str, *,
+           by: str) -> LockedLogin:
+    """Clear the lockout of one of this municipality's logins (failures back to 0)."""
+    found = find_locked(session, municipality_code, kind, login_id)
+    if kind == STAFF:
+        user = session.scalar(select(ConsoleUser).where(ConsoleUser.login_id == login_id))
+        assert user is not None
+        user.locked, user.failed_attempts = False, 0
+    else:
+        terminal = session.get(Terminal, login_id, with_for_update=True)
+        assert terminal is not None
+        terminal.state = "active" if terminal.public_key else "issued"
+        terminal.failed_attempts = 0
+    log.warning("audit: %s login %s of municipality %s unlocked by console login %s",
+                kind, login_id, municipality_code, by)
+    return found
 
 
 _DUMMY_HASH = hash_password("timing-equaliser")

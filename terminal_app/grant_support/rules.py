@@ -5,14 +5,13 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
+from terminal_app.domain.contact import ContactForm, contact_errors
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.domain.rules import MYKEY_ID
 from terminal_app.grant_support.models import PERSON_FIELDS, Person
 from terminal_app.messages import message
 
 COLLATION = re.compile(r"^[0-9]{14}$")
-PHONE = re.compile(r"^[0-9][0-9-]{0,18}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BIRTH_JA = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 PAST_DAYS = 366
 LIMITS = {"name": 50, "address": 120, "sex": 8, "phone": 20, "email": 255, "notes": 200}
@@ -78,11 +77,14 @@ def person(values: dict[str, str], fields: tuple[str, ...]) -> Person:
 
 
 def _formats(texts: dict[str, str | None], errors: dict[str, str]) -> None:
-    phone, email = texts["phone"], texts["email"]
-    if phone and "phone" not in errors and not PHONE.match(phone):
-        errors["phone"] = message("grant_phone_format")
-    if email and "email" not in errors and not EMAIL.match(email):
-        errors["email"] = message("grant_email_format")
+    """Phone and e-mail follow 画面10's contact rules (terminal_app.domain.contact), the same
+    function and messages: digits and single hyphens with at most 15 digits, a plain address."""
+    phone, email = texts["phone"] or "", texts["email"] or ""
+    found = contact_errors(ContactForm(phone=phone, email=email, email_confirm=email),
+                           category="I")
+    for key, value in (("phone", phone), ("email", email)):
+        if value and key not in errors and key in found:
+            errors[key] = found[key]
 
 
 def _birth(text: str | None, errors: dict[str, str]) -> date | None:

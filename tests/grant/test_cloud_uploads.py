@@ -219,3 +219,21 @@ def test_read_stamped_in_the_future_is_rejected_and_grants_nothing(cloud_db: Any
     assert (result["outcome"], result["reason"], result["amount"]) == (
         "rejected", "read_at_future", 0)
     assert grants_of(cloud_db, "MY123456") == 0
+
+
+def test_roster_person_phone_and_email_follow_the_cloud_contact_rules() -> None:
+    """GIVEN roster entries WHEN phone/e-mail break the cloud's contact rules THEN 422 names
+    them; well-formed ones pass (the PC's screens already apply 画面10's rules)."""
+    bad = {"phone": "090-abc", "email": "taro@xxx"}
+    long_phone = {"phone": "0901234567890123"}
+    good = {"phone": "090-1111-2222", "email": "taro@example.jp"}
+    with pytest.raises(ValidationError) as caught:
+        roster.parse_entries({"entries": [
+            {"mykey_id": "MY123456", "points": 100, "person": good},
+            {"mykey_id": "KEY34567", "points": 100, "person": bad},
+            {"mykey_id": "ZZ000001", "points": 100, "person": long_phone}]})
+    assert {e.field for e in caught.value.errors} == {
+        "entries[1].person.phone", "entries[1].person.email", "entries[2].person.phone"}
+    [entry] = roster.parse_entries({"entries": [{"mykey_id": "MY123456", "points": 100,
+                                                 "person": good}]})
+    assert (entry.person["phone"], entry.person["email"]) == ("090-1111-2222", "taro@example.jp")

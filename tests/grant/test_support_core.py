@@ -79,6 +79,29 @@ def test_bad_entry_changes_nothing(terminal: Any) -> None:
     assert support.cloud.roster(BUSINESS_ID) == []
 
 
+@pytest.mark.parametrize(("phone", "email"), [
+    ("090--1111-2222", "taro@example.jp"),          # double hyphen (画面10 refuses it too)
+    ("0901234567890123", "taro@example.jp"),        # 16 digits
+    ("-0901111", "taro@example.jp"),
+    ("090-1111-2222", "taro@xxx"),                  # no domain dot
+    ("090-1111-2222", "太郎@example.jp"),
+])
+def test_phone_and_email_follow_the_screen10_contact_rules(phone: str, email: str) -> None:
+    """GIVEN the grant person form WHEN phone/e-mail break 画面10's rules THEN the same Japanese
+    messages as 画面10 (terminal_app.domain.contact), and a valid pair passes."""
+    from terminal_app.domain.contact import ContactForm, contact_errors
+    from terminal_app.grant_support import rules
+
+    with pytest.raises(FieldErrors) as caught:
+        rules.person({"mykey_id": HOLDER, "phone": phone, "email": email}, FIELDS)
+    screen10 = contact_errors(ContactForm(phone=phone, email=email, email_confirm=email),
+                              category="I")
+    assert caught.value.errors == {k: screen10[k] for k in ("phone", "email") if k in screen10}
+    ok = rules.person({"mykey_id": HOLDER, "phone": "０９０-1111-2222",
+                       "email": "taro.yamada+x@example.co.jp"}, FIELDS)
+    assert (ok.phone, ok.email) == ("090-1111-2222", "taro.yamada+x@example.co.jp")
+
+
 def test_grant_once_a_day_and_email_after_commit(terminal: Any, world: Any, smtp: Any) -> None:
     support = logged_in(terminal)
     support.register(BUSINESS_ID, {"mykey_id": HOLDER, "name": "川崎 花子"})

@@ -74,7 +74,7 @@ def test_entry_with_card_duplicate_overwrite(grant_window: Any, qtbot: Any, worl
     qtbot.mouseClick(entry.submit, CLICK)
     qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=WAIT)
     assert entry.person.error_text("mykey_id") == "マイキーIDを読み取ってください（マイキーIDの入力は必須です）。"
-    assert entry.person.error_text("phone") == "電話番号は数字とハイフンで15桁以内で入力してください。"
+    assert entry.person.error_text("phone") == "電話番号は数字とハイフンで、数字15桁以内で入力してください。"
     entry.person.edits["phone"].clear()
     qtbot.keyClicks(entry.person.edits["phone"], "044-000-1111")
     qtbot.mouseClick(entry.read_mykey, CLICK)

@@ -18,6 +18,7 @@ from cloud_api.errors import FieldError, ValidationError
 from cloud_api.messages import message
 from cloud_api.models.accounts import GrantBusiness, Municipality, Point
 from cloud_api.models.grants import GrantPerson, GrantRosterEntry
+from cloud_api.services import validation
 from cloud_api.services.ledger.grants_lookup import business_and_point
 from cloud_api.services.ledger.refs import MAX_AMOUNT
 
@@ -102,8 +103,19 @@ def _person(where: str, raw: Any, errors: list[FieldError]) -> dict[str, Any]:
         if value is not None and (not isinstance(value, str) or len(value) > limit):
             errors.append(_error(f"{where}.person.{name}", "roster_person_field_invalid"))
         person[name] = value or None
+    _contact(where, person, errors)
     person["birth_date"] = _birth(where, raw.get("birth_date"), errors)
     return person
+
+
+def _contact(where: str, person: dict[str, Any], errors: list[FieldError]) -> None:
+    """Phone and e-mail by the cloud's contact rules (the ones 画面10's registration meets)."""
+    checks = (("phone", validation.check_phone), ("email", validation.check_email))
+    for name, check in checks:
+        field = f"{where}.person.{name}"
+        if isinstance(person.get(name), str) and not any(e.field == field for e in errors) \
+                and check(person, name) is not None:
+            errors.append(_error(field, "roster_person_field_invalid"))
 
 
 def _birth(where: str, value: Any, errors: list[FieldError]) -> date | None:

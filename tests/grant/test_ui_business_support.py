@@ -3,16 +3,18 @@
 GIVEN a (エ) terminal WHEN it starts THEN it opens the business-support login (画面68), the first
 login asks for the optional fields (画面69), individual entry (画面72) reads the card face with
 the 照合番号 and the MyKey ID, asks 上書き/中止 on a duplicate; the roster view (画面73) searches,
-sorts, pages and grants to the checked people once per grant round; a bad Excel file (画面71)
-imports nothing and names its rows."""
+sorts, pages and grants to the checked people once per 付与日 (a future day is refused under the
+field); a bad Excel file (画面71) imports nothing and names its rows."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from drivers.card.virtual_reader import VirtualReader
+from terminal_app.grant_support.models import today_jst
 from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, collation
 from tests.terminal.ui.harness import type_text
 
@@ -130,8 +132,15 @@ def test_roster_search_sort_paging_and_grant(grant_window: Any, qtbot: Any, worl
     roster.descending.setChecked(True)
     assert roster.row_texts()[0][1] == "1985年4月2日"            # the youngest first
     before = world.balance(HOLDER)
+    assert roster.grant_date.text() == today_jst().isoformat()        # 付与日: today in Japan
     roster.table.item(0, 0).setCheckState(Qt.CheckState.Checked)      # MY123456
     roster.table.item(1, 0).setCheckState(Qt.CheckState.Checked)      # ZZ000023: no holder
+    roster.grant_date.setText(str(today_jst() + timedelta(days=1)))   # a day not yet come
+    qtbot.mouseClick(roster.grant_button, CLICK)
+    qtbot.waitUntil(lambda: roster.grant_form.error_text("grant_date") != "", timeout=WAIT)
+    assert "今日から1年前までの日付" in roster.grant_form.error_text("grant_date")
+    assert world.balance(HOLDER) == before
+    roster.grant_date.setText(today_jst().isoformat())
     qtbot.mouseClick(roster.grant_button, CLICK)
     qtbot.waitUntil(lambda: "1人にポイントを付与しました" in roster.status.text, timeout=WAIT)
     assert "ZZ000023（指定されたマイキーIDは登録されていません。）" in roster.status.text

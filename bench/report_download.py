@@ -4,6 +4,7 @@ Fills journal_txns with N spends of one month (bulk INSERT … SELECT inside the
 through the API), then times, on the same rows:
   - baseline A: the database's bare GROUP BY place (count, sum)      vs  the report summary
   - baseline B: a bare fetch of every detail row (ORDER BY time)     vs  the streamed CSV download
+    (B through SQLAlchemy rows, B0 the same SELECT on the driver's own cursor, fetchmany)
   - the Excel download (write-only workbook to a temp file, streamed)   (--excel)
 with the peak Python memory (tracemalloc, a separate run) of each download; times are the best
 of three runs. Usage:
@@ -18,13 +19,14 @@ import tracemalloc
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 import cloud_api.models  # noqa: F401  (every table)
 from cloud_api.db import Base, make_engine
+from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.reports import export, place_report
-from cloud_api.services.reports.reader import read_connection
+from cloud_api.services.reports.reader import driver_batches, read_connection
 
 PLACES = 300
 FIRST, LAST = date(2017, 8, 1), date(2017, 8, 31)
@@ -98,6 +100,16 @@ def bare_detail(engine: Engine) -> int:
     return n
 
 
+def bare_detail_driver(engine: Engine) -> int:
+    """Baseline B0: the same bare SELECT, fetched as the driver's tuples (no Row objects)."""
+    t = JournalTxn
+    stmt = (select(t.executed_at, t.place, t.mykey_id, t.amount, t.txn_no)
+            .where(t.kind.in_(("spend", "voucher_redeem")), t.point_id == 1,
+                   t.business_date.between(FIRST, LAST)).order_by(t.executed_at, t.id))
+    with read_connection(engine) as conn:
+        return sum(len(batch) for batch in driver_batches(conn, stmt, 5000))
+
+
 def report_summary(engine: Engine) -> int:
     with read_connection(engine) as conn:
         return len(place_report.summary(conn, place_report.PlaceQuery((1,), FIRST, LAST)).rows)
@@ -124,8 +136,10 @@ def run(url: str, sizes: list[int], excel_max: int) -> None:
         a = timed("baseline A: bare GROUP BY", lambda: bare_group_by(engine))
         s = timed("report summary (GROUP BY via service)", lambda: report_summary(engine))
         b = timed("baseline B: bare detail fetch", lambda: bare_detail(engine))
+        b0 = timed("baseline B0: bare fetch, driver cursor", lambda: bare_detail_driver(engine))
         c = timed("CSV download (streamed)", lambda: download(engine, "csv"))
-        print(f"  ratios: summary/A = {s / a:.2f}, CSV/B = {c / b:.2f}")
+        print(f"  ratios: summary/A = {s / a:.2f}, CSV/B = {c / b:.2f}, CSV/B0 = {c / b0:.2f},"
+              f" CSV/(A+B0) = {c / (a + b0):.2f}  (the download runs both queries)")
         timed("CSV download, memory traced", lambda: download(engine, "csv"), memory=True)
         if n <= excel_max:
             timed("Excel download (write-only, temp file)", lambda: download(engine, "xlsx"), repeat=1)

@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 from cloud_api.models.accounts import Terminal
 from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.ledger.refs import to_jst
+from cloud_api.services.reports.reader import driver_batches
 from cloud_api.services.validation import is_prefecture_code
 
 SETTLED_KINDS = ("spend", "voucher_redeem")
@@ -106,9 +107,7 @@ def detail_batches(conn: Connection, q: PlaceQuery) -> Iterator[Sequence[Sequenc
     マイキーID, 利用ポイント数, 取引済番号), formatted by the database, a cursor batch at a time."""
     stmt = _where(select(_stamp(conn), _safe_place(), func.coalesce(JournalTxn.mykey_id, ""),
                          JournalTxn.amount, JournalTxn.txn_no), q)
-    result = conn.execution_options(yield_per=STREAM_BATCH).execute(
-        stmt.order_by(JournalTxn.executed_at, JournalTxn.id))
-    yield from result.partitions()
+    yield from driver_batches(conn, stmt.order_by(JournalTxn.executed_at, JournalTxn.id), STREAM_BATCH)
 
 
 def csv_line_batches(conn: Connection, q: PlaceQuery) -> Iterator[str]:
@@ -117,9 +116,8 @@ def csv_line_batches(conn: Connection, q: PlaceQuery) -> Iterator[str]:
     quoted = literal('"') + func.replace(_safe_place(), '"', '""') + literal('"')
     line = (_stamp(conn) + "," + quoted + "," + func.coalesce(JournalTxn.mykey_id, "") + ","
             + cast(JournalTxn.amount, String) + "," + JournalTxn.txn_no)
-    result = conn.execution_options(yield_per=STREAM_BATCH).execute(
-        _where(select(line), q).order_by(JournalTxn.executed_at, JournalTxn.id))
-    for part in result.partitions():
+    stmt = _where(select(line), q).order_by(JournalTxn.executed_at, JournalTxn.id)
+    for part in driver_batches(conn, stmt, STREAM_BATCH):
         yield "\r\n".join([r[0] for r in part]) + "\r\n"
 
 

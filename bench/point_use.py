@@ -115,15 +115,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen,
-                                                                                 int]:
+def start_server(url: str, data_dir: Path, server: str, workers: int,
+                 threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "MYKEY_SECRET_KEY": SECRET,
            "MYKEY_CLOUD_HOME": str(data_dir), "PYTHONPATH": str(ROOT)}
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-b", f"127.0.0.1:{port}",
-           "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-           "--log-level", "warning", "--keep-alive", "30", "cloud_api.app:create_app()"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    cmd = [str(Path(sys.executable).parent / "mykey-cloud"), "serve", "--server", server,
+           "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+    log = (data_dir / "server.log").open("wb")   # the access log of every request
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -177,17 +177,58 @@ def client_loop(c: Client, port: int, seconds: float, start_at: float, out: mp.Q
     out.put((latencies, errors))
 
 
-def post(conn: http.client.HTTPConnection, key, c: Client, body: bytes) -> int:  # type: ignore[no-untyped-def]
+def signed_headers(key, c: Client, body: bytes) -> dict[str, str]:  # type: ignore[no-untyped-def]
     ts, nonce = str(int(time.time())), secrets.token_urlsafe(18)
     text = canonical_string("POST", PATH, ts, nonce, c.fingerprint, body)
-    headers = {"X-MyKey-Terminal": c.terminal_id, "X-MyKey-Timestamp": ts, "X-MyKey-Nonce": nonce,
-               "X-MyKey-Fingerprint": c.fingerprint, "X-MyKey-Client-Version": "0.1.0",
-               "X-MyKey-Signature": base64.b64encode(key.sign(text.encode())).decode(),
-               "Idempotency-Key": secrets.token_urlsafe(16), "Content-Type": "application/json"}
-    conn.request("POST", PATH, body=body, headers=headers)
+    return {"X-MyKey-Terminal": c.terminal_id, "X-MyKey-Timestamp": ts, "X-MyKey-Nonce": nonce,
+            "X-MyKey-Fingerprint": c.fingerprint, "X-MyKey-Client-Version": "0.1.0",
+            "X-MyKey-Signature": base64.b64encode(key.sign(text.encode())).decode(),
+            "Idempotency-Key": secrets.token_urlsafe(16), "Content-Type": "application/json"}
+
+
+def post(conn: http.client.HTTPConnection, key, c: Client, body: bytes) -> int:  # type: ignore[no-untyped-def]
+    conn.request("POST", PATH, body=body, headers=signed_headers(key, c, body))
     resp = conn.getresponse()
     resp.read()
     return resp.status
+
+
+def presign(clients: list[Client], count: int, port: int) -> list[bytes]:
+    """`count` raw HTTP requests, round-robin over the terminals, each signed now with its own
+    nonce and Idempotency-Key (valid for the signature window, far longer than a run)."""
+    keys = [serialization.load_pem_private_key(c.key_pem, password=None) for c in clients]
+    out = []
+    for i in range(count):
+        c, key = clients[i % len(clients)], keys[i % len(clients)]
+        body = json.dumps({"card_token": c.card_token, "point_id": c.point_id,
+                           "amount": 1}).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in signed_headers(key, c, body).items())
+        out.append(f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{head}"
+                   f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return out
+
+
+def drive_wrk(clients: list[Client], port: int, seconds: float, work: Path,
+              expected_per_s: int) -> dict[str, float]:
+    """Closed-loop load from wrk (C, 2 threads, one connection per terminal) replaying
+    requests signed before the run: the client costs the shared cores almost nothing."""
+    threads = 2
+    requests = presign(clients, int(expected_per_s * (seconds + 1)), port)
+    for t in range(threads):
+        (work / f"requests.{t}").write_bytes(b"\0".join(requests[t::threads]))
+    res = subprocess.run(["wrk", "-t", str(threads), "-c", str(len(clients)), "-d",
+                          f"{int(seconds)}s", "-s", str(ROOT / "bench" / "wrk_presigned.lua"),
+                          f"http://127.0.0.1:{port}", "--", str(work / "requests.")],
+                         check=True, capture_output=True, text=True)
+    line = next(ln for ln in res.stdout.splitlines() if ln.startswith("WRK_JSON "))
+    r = json.loads(line.split(" ", 1)[1])
+    if r["requests"] >= len(requests):
+        raise RuntimeError("wrk ran out of pre-signed requests: raise --expected-per-s")
+    errors = r["non_2xx"] + r["socket_errors"]
+    duration = r["duration_us"] / 1e6
+    return {"requests": r["requests"], "errors": errors,
+            "per_s": (r["requests"] - errors) / duration,
+            "p50_ms": r["p50_us"] / 1000, "p99_ms": r["p99_us"] / 1000}
 
 
 def drive(clients: list[Client], port: int, seconds: float) -> dict[str, float]:
@@ -272,11 +313,13 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         url = pg.start() if pg else f"sqlite:///{work / 'cloud.sqlite3'}"
         clients = seed(url, args.terminals)
         workers = args.sqlite_workers if db == "sqlite" else args.workers
-        proc, port = start_server(url, work, workers, args.threads)
+        proc, port = start_server(url, work, args.server, workers, args.threads)
         pg_pid = pg.postmaster_pid() if pg else 0
         try:
             cpu0, db0 = cpu_seconds(proc.pid), cpu_seconds(pg_pid) if pg else 0.0
-            result: dict[str, object] = {"db": db, **drive(clients, port, args.seconds)}
+            load = (drive_wrk(clients, port, args.seconds, work, args.expected_per_s)
+                    if args.client == "wrk" else drive(clients, port, args.seconds))
+            result: dict[str, object] = {"db": db, **load}
             n = max(1, int(result["requests"]))  # type: ignore[call-overload]
             result["app_cpu_ms"] = 1000 * (cpu_seconds(proc.pid) - cpu0) / n
             result["db_cpu_ms"] = 1000 * (cpu_seconds(pg_pid) - db0) / n if pg else 0.0
@@ -299,13 +342,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
+                    help="wrk replays requests signed in advance; python signs each request "
+                         "in one process per terminal (the client then competes for the cores)")
+    ap.add_argument("--expected-per-s", type=int, default=3000,
+                    help="how many requests per second to sign in advance for wrk")
     ap.add_argument("--sqlite-workers", type=int, default=1,
                     help="SQLite has one writer: several processes only add lock waits")
     args = ap.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
           f" {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
-          f"  (terminals={args.terminals}, gunicorn gthread {args.workers}x{args.threads},"
+          f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
+          f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
         r = run_one(db, args)

@@ -1,7 +1,7 @@
 """Logging of the cloud: plain text for people, or one JSON object per line for log pipelines.
 
 `MYKEY_LOG_FORMAT=json` (or `mykey-cloud serve --log-format json`) makes every record of the app
-and of gunicorn (error and access logs) a single JSON line: time (UTC, ISO 8601), level, logger,
+and of the WSGI server (granian or gunicorn: server and access logs) a single JSON line: time (UTC, ISO 8601), level, logger,
 message, and the traceback under "exc" when there is one. Access lines carry method, path,
 status, bytes, duration and the proxy's X-Request-ID.
 """
@@ -19,6 +19,16 @@ ACCESS_JSON = ('{"remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", "query":
                '"request_id": "%({x-request-id}i)s", "agent": "%(a)s"}')
 
 
+# The same fields from granian's access logger (its own atoms; headers as %(header{name})s).
+GRANIAN_ACCESS_JSON = ('{"remote": "%(addr)s", "method": "%(method)s", "path": "%(path)s", '
+                       '"query": "%(query_string)s", "status": %(status)d, '
+                       '"duration_ms": %(dt_ms).3f, "request_id": "%(header{x-request-id})s", '
+                       '"agent": "%(header{user-agent})s"}')
+GRANIAN_ACCESS_TEXT = ('%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms '
+                       'request_id=%(header{x-request-id})s')
+ACCESS_LOGGERS = ("gunicorn.access", "granian.access")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per record."""
 
@@ -28,7 +38,7 @@ class JsonFormatter(logging.Formatter):
             .isoformat(timespec="milliseconds"),
             "level": record.levelname, "logger": record.name}
         message = record.getMessage()
-        if record.name == "gunicorn.access" and message.startswith("{"):
+        if record.name in ACCESS_LOGGERS and message.startswith("{"):
             try:
                 data["access"] = json.loads(message)
             except ValueError:
@@ -66,3 +76,20 @@ def gunicorn_options(log_format: str) -> dict[str, Any]:
                                            "gunicorn.access": {"level": "INFO",
                                                                "handlers": ["console"],
                                                                "propagate": False}}}}
+
+
+def granian_options(log_format: str) -> dict[str, Any]:
+    """granian settings: its server and access loggers in the same format as the app."""
+    if log_format != "json":
+        formatter: dict[str, Any] = {"()": "logging.Formatter", "fmt": TEXT_FORMAT}
+        access_format = GRANIAN_ACCESS_TEXT
+    else:
+        formatter, access_format = {"()": "cloud_api.logs.JsonFormatter"}, GRANIAN_ACCESS_JSON
+    handler = {"class": "logging.StreamHandler", "formatter": "app", "stream": "ext://sys.stdout"}
+    quiet = {"handlers": ["console"], "level": "INFO", "propagate": False}
+    return {"log_access": True, "log_access_format": access_format,
+            "log_dictconfig": {"version": 1, "disable_existing_loggers": False,
+                               "formatters": {"app": formatter},
+                               "handlers": {"console": handler},
+                               "root": {"level": "INFO", "handlers": ["console"]},
+                               "loggers": {"_granian": quiet, "granian.access": quiet}}}

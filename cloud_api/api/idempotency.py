@@ -1,8 +1,8 @@
 """`@idempotent`: the Idempotency-Key contract of every mutating endpoint (docs/api.md).
 
 Place it under `require_terminal` (keys are scoped per terminal). It opens the request's unit of
-work, exposes the session as `flask.g.db`, claims the key, runs the view and stores its response
-in the same transaction; a repeat of the same request gets the stored response with
+work, authenticates the terminal in it (cloud_api/api/auth.py), exposes the session as
+`flask.g.db`, claims the key, runs the view and stores its response in the same transaction; a repeat of the same request gets the stored response with
 `Idempotent-Replayed: true`. Views never commit: the decorator does, or rolls back on an error.
 A view that made a ledger transaction sets `g.ledger_txn_id` so the record points at it.
 """
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 
+from cloud_api.api.auth import AUTHENTICATES_IN_UNIT_OF_WORK, authenticate_in
 from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services import idempotency as svc
@@ -28,13 +29,14 @@ REPLAYED = "Idempotent-Replayed"
 def idempotent(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        key = svc.check_key(request.headers.get("Idempotency-Key"))
-        terminal = g.get("terminal")
-        scope = terminal.terminal_id if terminal is not None else svc.NO_TERMINAL_SCOPE
         c = cloud()
-        req_hash = svc.request_hash(request.method, _path(), request.get_data(cache=True))
         try:
             with unit_of_work(c.sessions) as session:
+                authenticate_in(session)
+                key = svc.check_key(request.headers.get("Idempotency-Key"))
+                terminal = g.get("terminal")
+                scope = terminal.terminal_id if terminal is not None else svc.NO_TERMINAL_SCOPE
+                req_hash = svc.request_hash(request.method, _path(), request.get_data(cache=True))
                 g.db, g.ledger_txn_id = session, None
                 record_id, stored = svc.claim(session, scope, key, req_hash, c.clock.now())
                 if stored is not None:
@@ -45,6 +47,7 @@ def idempotent(view: F) -> F:
                 return response
         finally:
             g.db = None
+    setattr(wrapper, AUTHENTICATES_IN_UNIT_OF_WORK, True)
     return wrapper  # type: ignore[return-value]
 
 

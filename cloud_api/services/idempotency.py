@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, ValidationError
@@ -55,16 +55,16 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
 
     Raises 422 idempotency_key_reused when the key was used for a different request.
     """
-    record_id = sql.run(session, sql.for_dialect(session, sql.CLAIM_RECORD), {
+    record_id = sql.run(session, sql.CLAIM_RECORD, {
         "scope": scope, "key": key, "request_hash": req_hash, "created_at": now}).scalar()
     if record_id is not None:
         return int(record_id), None
-    found = session.execute(select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)).scalar_one()
-    if found.request_hash != req_hash:
+    stored_hash, status, body = sql.run(session, sql.STORED_RECORD,
+                                        {"scope": scope, "key": key}).rows[0]
+    if stored_hash != req_hash:
         raise ValidationError("idempotency_key_reused")
-    assert found.status is not None and found.response_body is not None
-    return None, StoredResponse(found.status, found.response_body)
+    assert status is not None and body is not None
+    return None, StoredResponse(int(status), str(body))
 
 
 def complete(session: Session, record_id: int, status: int, body: str,

@@ -2,8 +2,9 @@
 
 The canonical string binds method, path+query, timestamp, nonce, fingerprint and the body digest;
 the signature is Ed25519 by the key the terminal registered. Nonces are remembered per terminal
-for the signature window, in their own short transaction, so a replay is refused even when the
-operation that follows fails.
+for the signature window (in the operation's transaction, or in their own when it fails: see
+cloud_api/api/auth.py), so a replay is refused even when the operation that follows failed.
+Runs on every request: plain SQL (cloud_api.fastsql), key objects parsed once per key.
 """
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from functools import lru_cache
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from cloud_api import fastsql
 from cloud_api.errors import AuthError
-from cloud_api.models.accounts import Terminal, TerminalNonce
-from cloud_api.services.terminals import TerminalContext, context_of
+from cloud_api.fastsql import DATETIME, Sql
+from cloud_api.models.accounts import TerminalNonce
+from cloud_api.services.terminals import TerminalContext, permissions_for
 from cloud_api.services.validation import FINGERPRINT, TERMINAL_ID
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,16 @@ log = logging.getLogger(__name__)
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SIGNATURE_PREFIX = "MYKEY-REQUEST-V1"
 PURGE_ONE_IN = 32  # expired nonces of a terminal are purged on about one request in 32
+
+TERMINAL = Sql("SELECT state, public_key, fingerprint, category, also_point_use, "
+               "municipality_code, id_business_id, place, name FROM terminals "
+               "WHERE terminal_id = :terminal_id")
+INSERT_NONCE = Sql("INSERT INTO terminal_nonces (terminal_id, nonce, seen_at) "
+                   "VALUES (:terminal_id, :nonce, :seen_at) "
+                   "ON CONFLICT (terminal_id, nonce) DO NOTHING RETURNING terminal_id",
+                   binds={"seen_at": DATETIME})
+PURGE_NONCES = Sql("DELETE FROM terminal_nonces WHERE terminal_id = :terminal_id "
+                   "AND seen_at < :cutoff", binds={"cutoff": DATETIME})
 
 
 @dataclass(frozen=True)
@@ -67,30 +81,42 @@ def verify(session: Session, req: SignedRequest, now: datetime, window_s: int
            ) -> TerminalContext:
     """Everything except the nonce: terminal state, fingerprint, time, signature."""
     check_shape(req)
-    terminal = session.get(Terminal, req.terminal_id)
-    if terminal is None or terminal.state != "active" or not terminal.public_key:
+    row = fastsql.run(session, TERMINAL, {"terminal_id": req.terminal_id}).first()
+    if row is None:
         raise AuthError("auth_terminal_inactive")
-    if terminal.fingerprint != req.fingerprint:
+    state, public_key, fingerprint, category, also_point_use, *rest = row
+    if state != "active" or not public_key:
+        raise AuthError("auth_terminal_inactive")
+    if fingerprint != req.fingerprint:
         log.warning("terminal %s: request from another machine", req.terminal_id)
         raise AuthError("auth_wrong_fingerprint")
     if abs(now.timestamp() - int(req.timestamp)) > window_s:
         raise AuthError("auth_stale_timestamp")
-    if not signature_valid(terminal.public_key, req):
+    if not signature_valid(public_key, req):
         log.warning("terminal %s: bad signature on %s %s", req.terminal_id, req.method,
                     req.path_with_query)
         raise AuthError("auth_bad_signature")
-    return context_of(terminal)
+    municipality_code, id_business_id, place, name = rest
+    also = bool(also_point_use)
+    return TerminalContext(req.terminal_id, category, also, municipality_code, id_business_id,
+                           place, name, permissions_for(category, also))
 
 
 def signature_valid(public_key_b64: str, req: SignedRequest) -> bool:
     message = canonical_string(req.method, req.path_with_query, req.timestamp, req.nonce,
                                req.fingerprint, req.body).encode()
     try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
-        key.verify(base64.b64decode(req.signature, validate=True), message)
+        _public_key(public_key_b64).verify(base64.b64decode(req.signature, validate=True),
+                                           message)
     except (InvalidSignature, ValueError, binascii.Error):
         return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def _public_key(public_key_b64: str) -> Ed25519PublicKey:
+    """The key object of a registered key (keyed by the key itself, so never stale)."""
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
 
 
 def purge_nonces(session: Session, now: datetime, window_s: int) -> int:
@@ -102,13 +128,13 @@ def purge_nonces(session: Session, now: datetime, window_s: int) -> int:
 
 def record_nonce(session: Session, terminal_id: str, nonce: str, now: datetime, window_s: int,
                  ) -> None:
-    """Remember the nonce (its own transaction: the caller commits at once); replay → 401."""
+    """Remember the nonce in the session's transaction; seen before → 401 auth_replayed.
+
+    A concurrent request with the same nonce waits for this transaction: if it commits, that
+    one is refused; if it rolls back, that one may take the nonce."""
     if secrets.randbelow(PURGE_ONE_IN) == 0:
-        cutoff = now - timedelta(seconds=2 * window_s)
-        session.execute(delete(TerminalNonce).where(TerminalNonce.terminal_id == terminal_id,
-                                                    TerminalNonce.seen_at < cutoff))
-    try:
-        session.execute(insert(TerminalNonce).values(terminal_id=terminal_id, nonce=nonce,
-                                                     seen_at=now))
-    except IntegrityError:
-        raise AuthError("auth_replayed") from None
+        fastsql.run(session, PURGE_NONCES, {"terminal_id": terminal_id,
+                                            "cutoff": now - timedelta(seconds=2 * window_s)})
+    if fastsql.run(session, INSERT_NONCE, {"terminal_id": terminal_id, "nonce": nonce,
+                                           "seen_at": now}).first() is None:
+        raise AuthError("auth_replayed")

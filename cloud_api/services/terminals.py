@@ -11,6 +11,7 @@ import base64
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -44,6 +45,7 @@ class TerminalContext:
     permissions: frozenset[str]
 
 
+@lru_cache(maxsize=16)
 def permissions_for(category: str, also_point_use: bool) -> frozenset[str]:
     """docs/api.md's table: 'A+' means category A with also_point_use."""
     keys = {category} | ({"A+"} if category == "A" and also_point_use else set())

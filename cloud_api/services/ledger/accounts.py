@@ -6,9 +6,11 @@ transaction already holds the database write lock (BEGIN IMMEDIATE, see cloud_ap
 """
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from cloud_api.db import is_postgres
 from cloud_api.models.ledger import (
     ESCROW,
     EXPIRED,
@@ -18,6 +20,9 @@ from cloud_api.models.ledger import (
     SETTLEMENT,
 )
 from cloud_api.services.ledger import statements as sql
+
+CREATED_KEYS = "ledger_accounts_created"          # session.info: keys this session inserted
+_committed_ids: WeakKeyDictionary[Engine | Connection, dict[str, int]] = WeakKeyDictionary()
 
 
 def account_key(kind: str, point_id: int, holder_id: int | None = None,
@@ -32,29 +37,45 @@ def account_key(kind: str, point_id: int, holder_id: int | None = None,
 def get_or_create(session: Session, kind: str, point_id: int, holder_id: int | None = None,
                   terminal_id: str | None = None) -> int:
     """The id of the account, creating it if needed (two racing creators get the same row)."""
-    key = account_key(kind, point_id, holder_id, terminal_id)
+    return _get_or_create(session, account_key(kind, point_id, holder_id, terminal_id), kind,
+                          point_id, holder_id, terminal_id)[0]
+
+
+def _get_or_create(session: Session, key: str, kind: str, point_id: int, holder_id: int | None,
+                   terminal_id: str | None) -> tuple[int, bool]:
+    """(id, True if this call inserted it)."""
     found = sql.run(session, sql.ACCOUNT_BY_KEY, {"key": key}).scalar()
     if found is not None:
-        return int(found)
-    sql.run(session, sql.for_dialect(session, sql.CREATE_ACCOUNT), {
+        return int(found), False
+    sql.run(session, sql.CREATE_ACCOUNT, {
         "key": key, "kind": kind, "point_id": point_id, "holder_id": holder_id,
         "terminal_id": terminal_id})
-    return int(sql.run(session, sql.ACCOUNT_BY_KEY, {"key": key}).scalar_one())
+    session.info.setdefault(CREATED_KEYS, set()).add(key)
+    return int(sql.run(session, sql.ACCOUNT_BY_KEY, {"key": key}).scalar_one()), True
 
 
 def lock_holder_account(session: Session, point_id: int, holder_id: int,
                         create: bool = False) -> int | None:
     """Lock (PostgreSQL: FOR UPDATE) the holder's account of a point; None if it has none."""
     key = {"key": account_key(HOLDER, point_id, holder_id)}
-    query = sql.ACCOUNT_BY_KEY_FOR_UPDATE if is_postgres(session) else sql.ACCOUNT_BY_KEY
-    found = sql.run(session, query, key).scalar()
+    found = sql.run(session, sql.ACCOUNT_BY_KEY_FOR_UPDATE, key).scalar()
     if found is None and create:
         get_or_create(session, HOLDER, point_id, holder_id)
-        found = sql.run(session, query, key).scalar_one()
+        found = sql.run(session, sql.ACCOUNT_BY_KEY_FOR_UPDATE, key).scalar_one()
     return None if found is None else int(found)
 
 
 def system_account(session: Session, kind: str, point_id: int,
                    terminal_id: str | None = None) -> int:
+    """A contra account's id, remembered per database once known to be committed (accounts
+    are never changed or deleted). An id this session inserted is not remembered: its
+    transaction may still roll back, and SQLite could then give the id to another account."""
     assert kind in (ISSUANCE, ESCROW, MERGE_CLEARING, SETTLEMENT, EXPIRED)
-    return get_or_create(session, kind, point_id, terminal_id=terminal_id)
+    known = _committed_ids.setdefault(session.get_bind(), {})
+    key = account_key(kind, point_id, terminal_id=terminal_id)
+    found = known.get(key)
+    if found is None:
+        found, created = _get_or_create(session, key, kind, point_id, None, terminal_id)
+        if not created and key not in session.info.get(CREATED_KEYS, ()):
+            known[key] = found
+    return found

@@ -2,6 +2,8 @@
 
 Lock the holder account, read its usable lots, plan the consumption earliest-expiry first
 (422 insufficient_balance if short), post the transaction and record the lot consumptions.
+On PostgreSQL the same steps run as one statement, the ledger_debit function
+(cloud_api/models/ledger_functions.py); on SQLite, here.
 """
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError, ValidationError
-from cloud_api.services.ledger.accounts import lock_holder_account
+from cloud_api.models.ledger import HOLDER
+from cloud_api.services.ledger import statements as sql
+from cloud_api.services.ledger.accounts import account_key, lock_holder_account
 from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
-from cloud_api.services.ledger.lots import holder_lots, plan_consumption, record_consumption, usable
+from cloud_api.services.ledger.lots import holder_lots, plan_consumption, usable
 from cloud_api.services.ledger.refs import MAX_AMOUNT, business_date
+from cloud_api.services.ledger.txn_numbers import raise_exhausted
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,8 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
     """Move `header.amount` from the holder's account of `header.point_id` to `to_account`."""
     assert header.holder_id is not None
     amount = check_amount(header.amount)
+    if is_postgres(session):
+        return _debit_in_database(session, header, to_account)
     account = lock_holder_account(session, header.point_id, header.holder_id)
     if account is None:
         raise ApiError("insufficient_balance", 422)
@@ -40,6 +48,19 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
     now_usable = usable(lots, business_date(header.executed_at))
     plan = plan_consumption(now_usable, amount)
     book_after = sum(lot.remaining for lot in lots) - amount
-    posted = post(session, header, [Leg(account, -amount, book_after), Leg(to_account, amount)])
-    record_consumption(session, posted.txn_id, plan)
+    posted = post(session, header, [Leg(account, -amount, book_after), Leg(to_account, amount)],
+                  plan)
     return Debited(posted, sum(lot.remaining for lot in now_usable) - amount)
+
+
+def _debit_in_database(session: Session, header: TxnHeader, to_account: int) -> Debited:
+    assert header.holder_id is not None and header.corrects_txn_id is None
+    day = business_date(header.executed_at)
+    outcome, txn_id, txn_no, book_after, usable_after = sql.run(session, sql.DEBIT_PG, {
+        **vars(header), "business_date": day, "to_account": to_account,
+        "holder_key": account_key(HOLDER, header.point_id, header.holder_id)}).rows[0]
+    if outcome == "txn_number_exhausted":
+        raise_exhausted(header.scope, day)
+    if outcome != "ok":
+        raise ApiError(outcome, 422)
+    return Debited(Posted(int(txn_id), str(txn_no), int(book_after)), int(usable_after))

@@ -51,11 +51,6 @@ def plan_consumption(lots: list[OpenLot], amount: int) -> list[tuple[int, int]]:
     return plan
 
 
-def record_consumption(session: Session, txn_id: int, plan: list[tuple[int, int]]) -> None:
-    sql.run(session, sql.INSERT_CONSUMPTIONS,
-            [{"lot_id": lot_id, "txn_id": txn_id, "amount": take} for lot_id, take in plan])
-
-
 def add_lot(session: Session, account_id: int, txn_id: int, amount: int, issued_on: date,
             expires_on: date) -> None:
     sql.run(session, sql.INSERT_LOT, {"account_id": account_id, "txn_id": txn_id,

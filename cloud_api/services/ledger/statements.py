@@ -1,74 +1,94 @@
-"""The ledger's hot-path SQL, built once at import with bind parameters.
-
-Building SQLAlchemy constructs per call (and generating their cache keys) cost more CPU than the
-database work of a point use; these module-level statements are compiled once per dialect and
-reused, and run on the session's connection (no ORM bookkeeping for plain rows).
-"""
+"""The ledger's hot-path statements (plain SQL run by cloud_api.fastsql on the session's
+connection): accounts, lots, journal posting and idempotency records."""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Result
-from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
-from cloud_api.db import Base, is_postgres
-from cloud_api.models.ledger import (
-    IdempotencyRecord,
-    JournalEntry,
-    JournalTxn,
-    LedgerAccount,
-    Lot,
-    LotConsumption,
-    TxnCounter,
-)
+from cloud_api.fastsql import DATE, DATETIME, Sql, run
 
-TABLES = Base.metadata.tables
-ACCOUNTS: Table = TABLES[LedgerAccount.__tablename__]
-COUNTERS: Table = TABLES[TxnCounter.__tablename__]
-RECORDS: Table = TABLES[IdempotencyRecord.__tablename__]
+__all__ = ["run"]
+
 MAX_SEQUENCE = 99_999
 
-ACCOUNT_BY_KEY = select(ACCOUNTS.c.id).where(ACCOUNTS.c.key == bindparam("key"))
-ACCOUNT_BY_KEY_FOR_UPDATE = ACCOUNT_BY_KEY.with_for_update()
 
-_used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
-         .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
-HOLDER_LOTS = (select(Lot.id, Lot.amount - _used, Lot.expires_on)
-               .where(Lot.account_id == bindparam("account_id"), Lot.amount > _used)
-               .order_by(Lot.expires_on, Lot.id))
+# ---------------------------------------------------------------- accounts
+ACCOUNT_BY_KEY = Sql("SELECT id FROM ledger_accounts WHERE key = :key")
+ACCOUNT_BY_KEY_FOR_UPDATE = Sql("SELECT id FROM ledger_accounts WHERE key = :key",
+                                postgresql="SELECT id FROM ledger_accounts WHERE key = :key "
+                                           "FOR UPDATE")
+CREATE_ACCOUNT = Sql("INSERT INTO ledger_accounts (key, kind, point_id, holder_id, terminal_id) "
+                     "VALUES (:key, :kind, :point_id, :holder_id, :terminal_id) "
+                     "ON CONFLICT (key) DO NOTHING")
 
-INSERT_TXN = insert(TABLES[JournalTxn.__tablename__]).returning(JournalTxn.id)
-INSERT_ENTRIES = insert(TABLES[JournalEntry.__tablename__])
-INSERT_CONSUMPTIONS = insert(TABLES[LotConsumption.__tablename__])
-INSERT_LOT = insert(TABLES[Lot.__tablename__])
-COMPLETE_RECORD = (update(RECORDS).where(RECORDS.c.id == bindparam("record_id"))
-                   .values(status=bindparam("status"), response_body=bindparam("body"),
-                           txn_id=bindparam("txn_id")))
+# ---------------------------------------------------------------- lots
+HOLDER_LOTS = Sql(
+    "SELECT l.id, l.amount - COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c "
+    "WHERE c.lot_id = l.id), 0) AS remaining, l.expires_on FROM lots l "
+    "WHERE l.account_id = :account_id AND l.amount > COALESCE((SELECT SUM(c.amount) "
+    "FROM lot_consumptions c WHERE c.lot_id = l.id), 0) ORDER BY l.expires_on, l.id",
+    results=(None, None, DATE))
+INSERT_CONSUMPTIONS = Sql("INSERT INTO lot_consumptions (lot_id, txn_id, amount) "
+                          "VALUES (:lot_id, :txn_id, :amount)")
+INSERT_LOT = Sql("INSERT INTO lots (account_id, txn_id, amount, issued_on, expires_on) "
+                 "VALUES (:account_id, :txn_id, :amount, :issued_on, :expires_on)",
+                 binds={"issued_on": DATE, "expires_on": DATE})
 
+# ---------------------------------------------------------------- journal
+NEXT_SEQUENCE = Sql(
+    "INSERT INTO txn_counters (scope, business_date, last_seq) VALUES (:scope, :day, 1) "
+    "ON CONFLICT (scope, business_date) DO UPDATE SET last_seq = txn_counters.last_seq + 1 "
+    f"WHERE txn_counters.last_seq < {MAX_SEQUENCE} RETURNING last_seq", binds={"day": DATE})
+TXN_COLUMNS = ("scope, txn_no, kind, executed_at, business_date, point_id, amount, holder_id, "
+               "mykey_id, terminal_id, place, municipality_code, reason, corrects_txn_id")
+TXN_VALUES = (":scope, :txn_no, :kind, :executed_at, :business_date, :point_id, :amount, "
+              ":holder_id, :mykey_id, :terminal_id, :place, :municipality_code, :reason, "
+              ":corrects_txn_id")
+TXN_BINDS: dict[str, TypeEngine[Any]] = {"executed_at": DATETIME, "business_date": DATE}
+INSERT_TXN = Sql(f"INSERT INTO journal_txns ({TXN_COLUMNS}) VALUES ({TXN_VALUES}) RETURNING id",
+                 binds=TXN_BINDS)
+INSERT_ENTRIES = Sql("INSERT INTO journal_entries (txn_id, account_id, amount, balance_after) "
+                     "VALUES (:txn_id, :account_id, :amount, :balance_after)")
+# In INSERT ... SELECT a NULL parameter has no column to take its type from: cast the nullable
+# integers (text NULLs convert by assignment).
+TXN_SELECT = (TXN_VALUES.replace(":txn_no", ":day_prefix || LPAD(CAST(last_seq AS TEXT), 5, '0')")
+              .replace(":holder_id", "CAST(:holder_id AS INTEGER)")
+              .replace(":corrects_txn_id", "CAST(:corrects_txn_id AS BIGINT)"))
+# PostgreSQL: number, header, entries and lot consumptions in one round trip. The counter row
+# is bumped first (it waits for a concurrent bump of the same terminal's day); no counter row
+# back (the day's 99,999 numbers are used up) means nothing is inserted and no row returned.
+POST_PG = Sql(
+    "WITH seq AS (INSERT INTO txn_counters (scope, business_date, last_seq) "
+    "VALUES (:scope, :business_date, 1) ON CONFLICT (scope, business_date) DO UPDATE "
+    "SET last_seq = txn_counters.last_seq + 1 "
+    f"WHERE txn_counters.last_seq < {MAX_SEQUENCE} RETURNING last_seq), "
+    f"txn AS (INSERT INTO journal_txns ({TXN_COLUMNS}) "
+    f"SELECT {TXN_SELECT} FROM seq RETURNING id, txn_no), "
+    "legs AS (INSERT INTO journal_entries (txn_id, account_id, amount, balance_after) "
+    "SELECT txn.id, leg.account_id, leg.amount, leg.balance_after FROM txn, "
+    "UNNEST(CAST(:leg_accounts AS BIGINT[]), CAST(:leg_amounts AS BIGINT[]), "
+    "CAST(:leg_balances AS BIGINT[])) AS leg(account_id, amount, balance_after)), "
+    "used AS (INSERT INTO lot_consumptions (lot_id, txn_id, amount) "
+    "SELECT part.lot_id, txn.id, part.amount FROM txn, "
+    "UNNEST(CAST(:lot_ids AS BIGINT[]), CAST(:lot_amounts AS BIGINT[])) AS part(lot_id, amount)) "
+    "SELECT id, txn_no FROM txn", binds=TXN_BINDS)
 
-def _by_dialect(build: Any) -> dict[bool, Any]:
-    return {True: build(postgresql), False: build(sqlite)}
+# ---------------------------------------------------------------- idempotency records
+CLAIM_RECORD = Sql("INSERT INTO idempotency_records (scope, key, request_hash, created_at) "
+                   "VALUES (:scope, :key, :request_hash, :created_at) "
+                   "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+                   binds={"created_at": DATETIME})
+STORED_RECORD = Sql("SELECT request_hash, status, response_body FROM idempotency_records "
+                    "WHERE scope = :scope AND key = :key")
+COMPLETE_RECORD = Sql("UPDATE idempotency_records SET status = :status, response_body = :body, "
+                      "txn_id = :txn_id WHERE id = :record_id")
 
-
-CREATE_ACCOUNT = _by_dialect(lambda d: d.insert(ACCOUNTS).on_conflict_do_nothing(
-    index_elements=["key"]))
-NEXT_SEQUENCE = _by_dialect(lambda d: d.insert(COUNTERS).values(
-    scope=bindparam("scope"), business_date=bindparam("day"), last_seq=1).on_conflict_do_update(
-    index_elements=[COUNTERS.c.scope, COUNTERS.c.business_date],
-    set_={"last_seq": COUNTERS.c.last_seq + 1},
-    where=COUNTERS.c.last_seq < MAX_SEQUENCE).returning(COUNTERS.c.last_seq))
-CLAIM_RECORD = _by_dialect(lambda d: d.insert(RECORDS).values(
-    scope=bindparam("scope"), key=bindparam("key"), request_hash=bindparam("request_hash"),
-    created_at=bindparam("created_at")).on_conflict_do_nothing(
-    index_elements=["scope", "key"]).returning(RECORDS.c.id))
-
-
-def run(session: Session, statement: Any, params: Any = None) -> Result[Any]:
-    """Execute on the session's connection (same transaction, no ORM overhead)."""
-    return session.connection().execute(statement, params)
-
-
-def for_dialect(session: Session, statements: dict[bool, Any]) -> Any:
-    return statements[is_postgres(session)]
+# PostgreSQL: the whole debit of a holder account (cloud_api/models/ledger_functions.py).
+DEBIT_PG = Sql(
+    "SELECT outcome, txn_id, txn_no, book_after, usable_after FROM ledger_debit("
+    "CAST(:holder_key AS TEXT), CAST(:to_account AS BIGINT), CAST(:amount AS BIGINT), "
+    "CAST(:business_date AS DATE), CAST(:scope AS TEXT), CAST(:kind AS TEXT), "
+    "CAST(:executed_at AS TIMESTAMPTZ), CAST(:point_id AS INTEGER), CAST(:holder_id AS INTEGER), "
+    "CAST(:mykey_id AS TEXT), CAST(:terminal_id AS TEXT), CAST(:place AS TEXT), "
+    "CAST(:municipality_code AS TEXT), CAST(:reason AS TEXT))", binds=TXN_BINDS)

@@ -27,7 +27,7 @@ from cloud_api.models.ledger import (
 from cloud_api.services import idempotency
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, post
-from cloud_api.services.ledger.lots import holder_lots, record_consumption
+from cloud_api.services.ledger.lots import holder_lots
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
@@ -79,8 +79,8 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     header = TxnHeader(kind="expiry", scope=SYSTEM_SCOPE, point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
     book_after = sum(lot.remaining for lot in every) - total
-    posted = post(session, header, [Leg(account, -total, book_after), Leg(expired, total)])
-    record_consumption(session, posted.txn_id, [(lot.lot_id, lot.remaining) for lot in lots])
+    posted = post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],
+                  [(lot.lot_id, lot.remaining) for lot in lots])
     return total
 
 

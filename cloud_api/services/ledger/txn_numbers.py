@@ -1,7 +1,8 @@
 """取引済番号: yyyymmdd + a 5-digit sequence, from a per-scope per-day counter.
 
 The counter row is bumped with one INSERT ... ON CONFLICT DO UPDATE ... RETURNING statement
-(SQLite >= 3.35 and PostgreSQL), so two concurrent transactions never get the same number: the
+(SQLite >= 3.35 and PostgreSQL; on PostgreSQL it is the first part of journal.post's one
+statement), so two concurrent transactions never get the same number: the
 second waits on the row lock (PostgreSQL) or the database write lock (SQLite BEGIN IMMEDIATE).
 The scope is the terminal ID (or SYSTEM for jobs); a number is unique only with its scope.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -23,12 +25,15 @@ TXN_NO = re.compile(r"^(\d{8})(\d{5})$")
 
 def next_txn_no(session: Session, scope: str, day: date) -> str:
     """Hand out the next number of `scope` on `day`; 429 txn_number_exhausted past 99999."""
-    seq = sql.run(session, sql.for_dialect(session, sql.NEXT_SEQUENCE),
-                  {"scope": scope, "day": day}).scalar()
+    seq = sql.run(session, sql.NEXT_SEQUENCE, {"scope": scope, "day": day}).scalar()
     if seq is None:
-        log.warning("txn numbers exhausted for scope %s on %s", scope, day)
-        raise ApiError("txn_number_exhausted", 429)
+        raise_exhausted(scope, day)
     return format_txn_no(day, seq)
+
+
+def raise_exhausted(scope: str, day: date) -> NoReturn:
+    log.warning("txn numbers exhausted for scope %s on %s", scope, day)
+    raise ApiError("txn_number_exhausted", 429)
 
 
 def format_txn_no(day: date, seq: int) -> str:

@@ -90,12 +90,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_runs_a_production_server(env, tmp_path: Path) -> None:
+@pytest.mark.parametrize("server", ["granian", "gunicorn", None])
+def test_serve_runs_a_production_server(env, tmp_path: Path, server: str | None) -> None:
+    """GIVEN serve with --server (or the default: granian) WHEN asked THEN that server answers."""
     import requests
 
     port = _free_port()
+    chosen = ["--server", server] if server else []
     proc = subprocess.Popen([sys.executable, "-m", "cloud_api.cli", "serve", "--port", str(port),
-                             "--workers", "1"], env=os.environ.copy(),
+                             "--workers", "1", *chosen], env=os.environ.copy(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline, answer = time.monotonic() + 30, None
@@ -105,7 +108,7 @@ def test_serve_runs_a_production_server(env, tmp_path: Path) -> None:
             except requests.RequestException:
                 time.sleep(0.1)   # not listening (or not answering) yet: poll its socket again
         assert answer is not None and answer.json() == {"status": "ok"}
-        assert "gunicorn" in (answer.headers.get("Server") or "").lower()
+        assert (server or "granian") in (answer.headers.get("Server") or "").lower()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
@@ -113,16 +116,19 @@ def test_serve_runs_a_production_server(env, tmp_path: Path) -> None:
             proc.stderr.close()
 
 
-def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Path) -> None:
-    """GIVEN --log-format json WHEN a request is served THEN gunicorn's and the app's log lines
-    are JSON objects, and the access record names the path and the status."""
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Path,
+                                                              server: str) -> None:
+    """GIVEN --log-format json WHEN a request is served THEN the server's and the app's log lines
+    are JSON objects, and the access record names the path, the status and the request id."""
     import json
 
     import requests
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "cloud_api.cli", "serve", "--port", str(port),
-                             "--workers", "1", "--log-format", "json"], env=os.environ.copy(),
+                             "--workers", "1", "--server", server, "--log-format", "json"],
+                            env=os.environ.copy(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline, answer = time.monotonic() + 30, None
@@ -138,6 +144,6 @@ def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Pat
         out, _ = proc.communicate(timeout=20)
     records = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert records and all({"time", "level", "logger"} <= set(r) for r in records)
-    access = [r["access"] for r in records if r["logger"] == "gunicorn.access"]
+    access = [r["access"] for r in records if r["logger"] == f"{server}.access"]
     assert any(a["path"] == "/api/v1/health" and a["status"] == 200
                and a["request_id"] == "req-0001" for a in access)

@@ -34,3 +34,23 @@ def test_history_is_linear_from_the_initial_revision() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
     assert [r.revision for r in script.walk_revisions()][-1] == INITIAL_REV
+
+
+def test_migrated_ledger_functions_equal_the_models(db_url: str) -> None:
+    """GIVEN PostgreSQL WHEN migrated from empty and WHEN made by create_all THEN the ledger's
+    PL/pgSQL functions are the same (a migration keeps its own copy of the function text)."""
+    if not db_url.startswith("postgresql"):
+        return   # SQLite has no stored functions: the Python ledger is used there
+    from sqlalchemy import text
+
+    from cloud_api.models.ledger_functions import LEDGER_DEBIT
+
+    upgrade(db_url)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            migrated = conn.execute(text("SELECT prosrc FROM pg_proc "
+                                         "WHERE proname = 'ledger_debit'")).scalar_one()
+        assert migrated.strip() == LEDGER_DEBIT.split("$fn$")[1].strip()
+    finally:
+        engine.dispose()

@@ -184,3 +184,14 @@ def test_simultaneous_replays_let_exactly_one_through(app, terminal) -> None:
     for t in threads:
         t.join(timeout=60)
     assert sorted(codes) == [200, 401, 401, 401]
+
+
+def test_nonce_of_a_request_refused_for_its_category_is_still_spent(terminal) -> None:
+    """GIVEN a category ア terminal WHEN it signs a point use (not its category) and the same
+    signed request is sent again THEN the first gets 403 and the replay 401 auth_replayed."""
+    body = b'{"card_token": "x", "point_id": "00000001", "amount": 1}'
+    headers = {**terminal.headers("POST", "/api/v1/spend", body), "Idempotency-Key": "k" * 16}
+    first = terminal.raw("POST", "/api/v1/spend", body, headers)
+    assert first.status_code == 403 and problem(first)["code"] == "forbidden_category"
+    again = terminal.raw("POST", "/api/v1/spend", body, headers)
+    assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"

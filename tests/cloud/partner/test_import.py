@@ -9,9 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from cloud_api.cli import main
+from cloud_api.clock import FixedClock
 from cloud_api.db import unit_of_work
+from cloud_api.models.ledger import JournalEntry
 from cloud_api.models.partners import PartnerTransfer
+from cloud_api.services.ledger.accounts import lock_holder_account
+from cloud_api.services.ledger.grant import grant
+from cloud_api.services.ledger.lots import holder_lots
 from cloud_api.services.ledger.verify import verify
+from cloud_api.services.points import get_point
 from tests.cloud.partner.conftest import World
 
 HEADER = ["partner_ref", "executed_at", "mykey_id", "amount", "destination"]
@@ -95,4 +101,26 @@ def test_two_concurrent_imports_of_one_file_apply_each_row_once(
     assert 0 in codes and set(codes) <= {0, 1}   # the loser is refused cleanly (PostgreSQL)
     assert [ref for ref, *_ in transfers(world)] == ["A-1", "A-2", "A-3"]
     with unit_of_work(world.sessions) as s:
+        assert verify(s) == []
+
+
+def test_many_rows_for_one_holder_keep_the_balance_chain_equal_to_the_lots(
+        world: World, cli_env: None, tmp_path: Path, clock: FixedClock) -> None:
+    """GIVEN 太郎 already holding 川崎市ポイント WHEN one batch credits the point to him 40 times
+    THEN each entry's balance_after continues the chain, the lots hold the same total and
+    verify-ledger finds nothing (the balance is read from the book, not summed over the lots)."""
+    with unit_of_work(world.sessions) as s:
+        grant(s, clock=clock, point=get_point(s, world.kawasaki_point), holder_id=world.taro,
+              amount=700, scope="SYSTEM", terminal_id=None, mykey_id="TARO0101")
+    rows = [[f"M-{n}", "2026/11/21 10:00:00", "TARO0101", "200", f"{world.kawasaki_point:08d}"]
+            for n in range(40)]
+    assert main(["import-partner-transfers", "--partner", "JAL",
+                 str(write(tmp_path / "many.csv", rows))]) == 0
+    with unit_of_work(world.sessions) as s:
+        account = lock_holder_account(s, world.kawasaki_point, world.taro)
+        assert account is not None
+        chain = s.scalars(select(JournalEntry.balance_after).where(JournalEntry.account_id == account)
+                          .order_by(JournalEntry.id)).all()
+        assert chain == [700 + 1000 * n for n in range(41)]
+        assert sum(lot.remaining for lot in holder_lots(s, account)) == 700 + 40 * 1000
         assert verify(s) == []

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Request, current_app
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,8 +14,10 @@ from cloud_api.clock import Clock
 from cloud_api.config import Settings
 from cloud_api.db import make_engine, make_session_factory
 from cloud_api.errors import register_error_handlers
+from cloud_api.services.terminal_auth import TerminalRows
 
 log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Cloud:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    terminal_rows: TerminalRows = field(default_factory=TerminalRows)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.session_interface = ConsoleSessions()
     engine = make_engine(settings.effective_database_url)
     app.extensions["mykey"] = Cloud(settings, engine, make_session_factory(engine), clock or Clock())
     register_error_handlers(app)
@@ -47,6 +52,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
         n = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Cookie sessions for the browser screens only: the terminal API is signed per request
+    and never uses one, so its requests skip opening (verifying) a session cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if request.path.startswith(API_PREFIX):
+            return self.null_session_class()
+        return super().open_session(app, request)
 
 
 def cloud() -> Cloud:

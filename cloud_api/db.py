@@ -7,11 +7,13 @@ On PostgreSQL the ledger locks the rows it reads with SELECT ... FOR UPDATE.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -34,7 +36,38 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=20, max_overflow=20)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, but only for a connection that sat in the pool PING_AFTER_IDLE_S or more.
+
+    A busy server checks a connection out on every request; pinging each time cost a round
+    trip per request. A connection broken while idle (database restarted, a firewall dropped
+    it) is found here and replaced; one that breaks while busy fails that request, which the
+    terminal retries with the same Idempotency-Key.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+        idle_since = record.info.get("checked_in_at")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_conn.rollback()
+        except Exception as exc:  # the driver's own error class: the connection is gone
+            raise DisconnectionError() from exc
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

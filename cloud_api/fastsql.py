@@ -6,7 +6,9 @@ more than the database work itself. `Sql` statements are plain SQL text written 
 `:name` parameters (psycopg gets them as `%(name)s`) and `run` executes them in the session's
 transaction on its DB-API connection. Values are bound and read back through SQLAlchemy column
 types (`binds=` / `results=`), so what is stored is exactly what the ORM writes and reads (on
-SQLite, dates and times are text in SQLAlchemy's format). Everything else uses SQLAlchemy.
+SQLite, dates and times are text in SQLAlchemy's format), and SQLAlchemy's
+`before_cursor_execute` listeners see them like any other statement. Everything else uses
+SQLAlchemy.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Date, DateTime
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -24,6 +26,7 @@ DATETIME: TypeEngine[Any] = DateTime(timezone=True)
 _NAME = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 Processor = Callable[[Any], Any]
+_CONNECTION = "fastsql_connection"   # session.info: (transaction, connection, DB-API connection)
 
 
 class Sql:
@@ -78,10 +81,13 @@ class Rows:
 def run(session: Session, statement: Sql, params: dict[str, Any] | list[dict[str, Any]] | None
         = None) -> Rows:
     """Execute in the session's transaction (begun if needed); a list of params = executemany."""
-    conn = session.connection()
+    conn, dbapi = _connection(session)
     text, binds, results = statement.ready(conn.dialect)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = dbapi.cursor()
     try:
+        if conn.dispatch.before_cursor_execute:   # SQLAlchemy's statement event, for listeners
+            conn.dispatch.before_cursor_execute(conn, cursor, text, params, None,
+                                                isinstance(params, list))
         if isinstance(params, list):
             cursor.executemany(text, [_bound(p, binds) for p in params])
             return Rows([], cursor.rowcount)
@@ -93,6 +99,18 @@ def run(session: Session, statement: Sql, params: dict[str, Any] | list[dict[str
         return Rows(rows, cursor.rowcount)
     finally:
         cursor.close()
+
+
+def _connection(session: Session) -> tuple[Connection, Any]:
+    """The session's connection and its DB-API connection in the current transaction (looked
+    up once per transaction: Session.connection() alone cost ~20 us a call)."""
+    txn = session.get_transaction()
+    cached = session.info.get(_CONNECTION)
+    if cached is None or txn is None or cached[0] is not txn:
+        conn = session.connection()
+        cached = (session.get_transaction(), conn, conn.connection.dbapi_connection)
+        session.info[_CONNECTION] = cached
+    return cached[1], cached[2]
 
 
 def _bound(params: dict[str, Any], binds: list[tuple[str, Processor]]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 AUTHENTICATES_IN_UNIT_OF_WORK = "authenticates_in_unit_of_work"   # set by @idempotent
+CARD_TOKEN_SECRET = "card_token_secret"   # app.extensions: (secret key, derived token secret)
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -63,9 +64,8 @@ def authenticate(session: Session, req: SignedRequest, permission: str | None) -
     """Run every check in the session's transaction; sets g.terminal (before the permission
     check: a signed request refused for its category has still used its nonce)."""
     c = cloud()
-    now, window = c.clock.now(), c.settings.signature_window_s
-    context = terminal_auth.verify(session, req, now, window)
-    terminal_auth.record_nonce(session, req.terminal_id, req.nonce, now, window)
+    context = terminal_auth.authenticate(session, req, c.clock.now(),
+                                         c.settings.signature_window_s, c.terminal_rows)
     g.terminal = context
     if permission is not None and permission not in context.permissions:
         raise Forbidden("forbidden_category")
@@ -101,8 +101,7 @@ def _spend_nonce(req: SignedRequest) -> None:
     c = cloud()
     try:
         with relaxed_unit_of_work(c.sessions) as session:
-            terminal_auth.record_nonce(session, req.terminal_id, req.nonce, c.clock.now(),
-                                       c.settings.signature_window_s)
+            terminal_auth.record_nonce(session, req.terminal_id, req.nonce, c.clock.now())
     except AuthError:
         pass    # a concurrent retry of the same request has recorded it
 
@@ -115,7 +114,12 @@ def authenticate_in(session: Session) -> None:
 
 
 def bind_card_token_secret() -> None:
-    """Before every request: the card-token secret of this app (see services.cards)."""
+    """Before every request: the card-token secret of this app (see services.cards), derived
+    once per app and secret key."""
     from flask import current_app
 
-    use_token_secret(derive_token_secret(str(current_app.config["SECRET_KEY"])))
+    key = str(current_app.config["SECRET_KEY"])
+    derived = current_app.extensions.get(CARD_TOKEN_SECRET)
+    if derived is None or derived[0] != key:
+        derived = current_app.extensions[CARD_TOKEN_SECRET] = (key, derive_token_secret(key))
+    use_token_secret(derived[1])

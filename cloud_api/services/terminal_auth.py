@@ -14,10 +14,12 @@ import hashlib
 import logging
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -37,9 +39,18 @@ NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SIGNATURE_PREFIX = "MYKEY-REQUEST-V1"
 PURGE_ONE_IN = 32  # expired nonces of a terminal are purged on about one request in 32
 
-TERMINAL = Sql("SELECT state, public_key, fingerprint, category, also_point_use, "
-               "municipality_code, id_business_id, place, name FROM terminals "
-               "WHERE terminal_id = :terminal_id")
+ROW_COLUMNS = ("state", "public_key", "fingerprint", "category", "also_point_use",
+               "municipality_code", "id_business_id", "place", "name")
+TERMINAL = Sql(f"SELECT {', '.join(ROW_COLUMNS)} FROM terminals WHERE terminal_id = :terminal_id")
+# The nonce is taken only while the terminal row is still exactly the one the request was
+# verified against (so a remembered row is never trusted alone: see TerminalRows).
+INSERT_NONCE_IF_UNCHANGED = Sql(
+    "INSERT INTO terminal_nonces (terminal_id, nonce, seen_at) "
+    "SELECT CAST(:terminal_id AS VARCHAR), CAST(:nonce AS VARCHAR), :seen_at "
+    "WHERE EXISTS (SELECT 1 FROM terminals WHERE terminal_id = CAST(:terminal_id AS VARCHAR) AND "
+    + " AND ".join(f"{c} IS NOT DISTINCT FROM :{c}" for c in ROW_COLUMNS) + ") "
+    "ON CONFLICT (terminal_id, nonce) DO NOTHING RETURNING terminal_id",
+    binds={"seen_at": DATETIME})
 INSERT_NONCE = Sql("INSERT INTO terminal_nonces (terminal_id, nonce, seen_at) "
                    "VALUES (:terminal_id, :nonce, :seen_at) "
                    "ON CONFLICT (terminal_id, nonce) DO NOTHING RETURNING terminal_id",
@@ -77,11 +88,64 @@ def check_shape(req: SignedRequest) -> None:
         raise AuthError("auth_required")
 
 
-def verify(session: Session, req: SignedRequest, now: datetime, window_s: int
-           ) -> TerminalContext:
-    """Everything except the nonce: terminal state, fingerprint, time, signature."""
+class TerminalRows:
+    """Terminal rows as last read, kept per process for `ttl_s` to save a query per request.
+
+    Never trusted alone: the nonce is inserted only if the row in the database still equals the
+    remembered one (same statement), otherwise the row is read again and checked afresh.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl_s: float = 60.0, timer: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self._timer = ttl_s, timer
+        self._rows: dict[str, tuple[float, tuple[Any, ...]]] = {}
+
+    def get(self, terminal_id: str) -> tuple[Any, ...] | None:
+        hit = self._rows.get(terminal_id)
+        return hit[1] if hit is not None and self._timer() - hit[0] < self.ttl_s else None
+
+    def put(self, terminal_id: str, row: tuple[Any, ...]) -> None:
+        if len(self._rows) >= self.MAX_ENTRIES:
+            self._rows.clear()
+        self._rows[terminal_id] = (self._timer(), row)
+
+    def forget(self, terminal_id: str) -> None:
+        self._rows.pop(terminal_id, None)
+
+
+def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: int,
+                 rows: TerminalRows | None = None) -> TerminalContext:
+    """Verify the request and take its nonce, in the session's transaction; 401 otherwise."""
     check_shape(req)
-    row = fastsql.run(session, TERMINAL, {"terminal_id": req.terminal_id}).first()
+    remembered = rows.get(req.terminal_id) if rows is not None else None
+    row = remembered or fastsql.run(session, TERMINAL, {"terminal_id": req.terminal_id}).first()
+    context = verify_row(row, req, now, window_s)
+    assert row is not None
+    if _take_nonce(session, req, row, now, window_s):
+        if rows is not None and remembered is None:
+            rows.put(req.terminal_id, row)
+        return context
+    if remembered is None:
+        raise AuthError("auth_replayed")
+    assert rows is not None
+    rows.forget(req.terminal_id)              # changed since: check against the row as it is
+    return authenticate(session, req, now, window_s, None)
+
+
+def _take_nonce(session: Session, req: SignedRequest, row: tuple[Any, ...], now: datetime,
+                window_s: int) -> bool:
+    if secrets.randbelow(PURGE_ONE_IN) == 0:
+        fastsql.run(session, PURGE_NONCES, {"terminal_id": req.terminal_id,
+                                            "cutoff": now - timedelta(seconds=2 * window_s)})
+    params = {"terminal_id": req.terminal_id, "nonce": req.nonce, "seen_at": now,
+              **dict(zip(ROW_COLUMNS, row))}
+    return fastsql.run(session, INSERT_NONCE_IF_UNCHANGED, params).first() is not None
+
+
+def verify_row(row: tuple[Any, ...] | None, req: SignedRequest, now: datetime, window_s: int
+               ) -> TerminalContext:
+    """Everything except the nonce: terminal state, fingerprint, time, signature."""
     if row is None:
         raise AuthError("auth_terminal_inactive")
     state, public_key, fingerprint, category, also_point_use, *rest = row
@@ -126,15 +190,11 @@ def purge_nonces(session: Session, now: datetime, window_s: int) -> int:
     return int(result.rowcount or 0)
 
 
-def record_nonce(session: Session, terminal_id: str, nonce: str, now: datetime, window_s: int,
-                 ) -> None:
-    """Remember the nonce in the session's transaction; seen before → 401 auth_replayed.
+def record_nonce(session: Session, terminal_id: str, nonce: str, now: datetime) -> None:
+    """Remember the nonce of a verified request whose operation failed; seen → auth_replayed.
 
-    A concurrent request with the same nonce waits for this transaction: if it commits, that
-    one is refused; if it rolls back, that one may take the nonce."""
-    if secrets.randbelow(PURGE_ONE_IN) == 0:
-        fastsql.run(session, PURGE_NONCES, {"terminal_id": terminal_id,
-                                            "cutoff": now - timedelta(seconds=2 * window_s)})
+    A concurrent request with the same nonce waits for the transaction that inserted it: if
+    that commits, this one is refused; if it rolls back, this one may take the nonce."""
     if fastsql.run(session, INSERT_NONCE, {"terminal_id": terminal_id, "nonce": nonce,
                                            "seen_at": now}).first() is None:
         raise AuthError("auth_replayed")

@@ -122,6 +122,8 @@ def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Pat
     """GIVEN --log-format json WHEN a request is served THEN the server's and the app's log lines
     are JSON objects, and the access record names the path, the status and the request id."""
     import json
+    import queue
+    import threading
 
     import requests
 
@@ -130,6 +132,26 @@ def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Pat
                              "--workers", "1", "--server", server, "--log-format", "json"],
                             env=os.environ.copy(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stdout or ()],
+                              daemon=True)
+    reader.start()
+    records: list[dict] = []
+
+    def access_line_seen() -> bool:
+        # The access line is written after the response: wait for it (the server may drop a
+        # line still being written when it is stopped).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                records.append(json.loads(lines.get(timeout=0.2)))
+            except queue.Empty:
+                continue
+            access = records[-1].get("access") or {}
+            if records[-1]["logger"] == f"{server}.access" and access.get("path") == "/api/v1/health":
+                return True
+        return False
+
     try:
         deadline, answer = time.monotonic() + 30, None
         while answer is None and time.monotonic() < deadline and proc.poll() is None:
@@ -139,11 +161,14 @@ def test_serve_with_json_logs_writes_one_json_object_per_line(env, tmp_path: Pat
             except requests.RequestException:
                 time.sleep(0.1)
         assert answer is not None and answer.status_code == 200
+        assert access_line_seen(), records
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=20)
-    records = [json.loads(line) for line in out.splitlines() if line.strip()]
-    assert records and all({"time", "level", "logger"} <= set(r) for r in records)
+        proc.wait(timeout=20)
+        reader.join(timeout=5)
+    while not lines.empty():
+        records.append(json.loads(lines.get()))
+    assert all({"time", "level", "logger"} <= set(r) for r in records)
     access = [r["access"] for r in records if r["logger"] == f"{server}.access"]
     assert any(a["path"] == "/api/v1/health" and a["status"] == 200
-               and a["request_id"] == "req-0001" for a in access)
+               and a["request_id"] == "req-0001" for a in access), records

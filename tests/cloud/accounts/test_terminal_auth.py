@@ -195,3 +195,35 @@ def test_nonce_of_a_request_refused_for_its_category_is_still_spent(terminal) ->
     assert first.status_code == 403 and problem(first)["code"] == "forbidden_category"
     again = terminal.raw("POST", "/api/v1/spend", body, headers)
     assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"
+
+
+def _update_terminal(app, **values: object) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from cloud_api.db import unit_of_work
+    from cloud_api.models.accounts import Terminal
+
+    with unit_of_work(app.extensions["mykey"].sessions) as s:
+        s.execute(update(Terminal).where(Terminal.terminal_id == TID).values(**values))
+
+
+def test_a_remembered_terminal_row_never_outlives_a_change(app, terminal) -> None:
+    """GIVEN the cloud remembers the terminal's row after a request WHEN staff change its
+    category and then lock the terminal THEN the very next requests see the change."""
+    assert terminal.get("/api/v1/terminal").status_code == 200
+    assert app.extensions["mykey"].terminal_rows.get(TID) is not None
+    _update_terminal(app, category="E", id_business_id=None)
+    refused = terminal.post("/api/v1/service-ids/lookup", {"card_token": "x"})
+    assert refused.status_code == 403 and problem(refused)["code"] == "forbidden_category"
+    _update_terminal(app, state="locked")
+    refused = terminal.get("/api/v1/terminal")
+    assert refused.status_code == 401 and problem(refused)["code"] == "auth_terminal_inactive"
+
+
+def test_a_replay_is_refused_with_a_remembered_row(app, terminal) -> None:
+    """GIVEN a remembered row WHEN a signed request is replayed THEN 401 auth_replayed."""
+    assert terminal.get("/api/v1/terminal").status_code == 200
+    headers = terminal.headers("GET", "/api/v1/terminal", b"")
+    assert terminal.raw("GET", "/api/v1/terminal", b"", headers).status_code == 200
+    again = terminal.raw("GET", "/api/v1/terminal", b"", headers)
+    assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"

@@ -46,6 +46,7 @@ from cloud_api.services.terminal_auth import canonical_string
 SECRET = "bench-secret-" + "x" * 20
 PATH = "/api/v1/spend"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+WARM_UP_S = 3
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,9 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         proc, port = start_server(url, work, args.server, workers, args.threads)
         pg_pid = pg.postmaster_pid() if pg else 0
         try:
+            # Warm-up, not measured: every worker imports, compiles and fills its caches.
+            if args.client == "wrk":
+                drive_wrk(clients, port, WARM_UP_S, work, args.expected_per_s)
             cpu0, db0 = cpu_seconds(proc.pid), cpu_seconds(pg_pid) if pg else 0.0
             load = (drive_wrk(clients, port, args.seconds, work, args.expected_per_s)
                     if args.client == "wrk" else drive(clients, port, args.seconds))

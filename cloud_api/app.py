@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Request, current_app
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,7 +58,7 @@ class ConsoleSessions(SecureCookieSessionInterface):
     """Cookie sessions for the browser screens only: the terminal API is signed per request
     and never uses one, so its requests skip opening (verifying) a session cookie."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(API_PREFIX):
             return self.null_session_class()
         return super().open_session(app, request)

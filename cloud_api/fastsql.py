@@ -26,6 +26,7 @@ DATETIME: TypeEngine[Any] = DateTime(timezone=True)
 _NAME = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 Processor = Callable[[Any], Any]
+Ready = tuple[str, list[tuple[str, Any]], list[Any]]   # text, bind and result processors
 _CONNECTION = "fastsql_connection"   # session.info: (transaction, connection, DB-API connection)
 
 
@@ -37,12 +38,11 @@ class Sql:
                  results: Sequence[TypeEngine[Any] | None] = ()) -> None:
         self._text = {"sqlite": text, "postgresql": postgresql or text}
         self._binds, self._results = binds or {}, tuple(results)
-        self._ready: dict[str, tuple[str, list[tuple[str, Processor]], list[Processor | None]]] = {}
+        self._ready: dict[str, Ready] = {}
 
-    def ready(self, dialect: Dialect) -> tuple[str, list[tuple[str, Processor]],
-                                               list[Processor | None]]:
+    def ready(self, dialect: Dialect) -> Ready:
         """(driver SQL, bind processors, result processors) for `dialect`, built once."""
-        done = self._ready.get(dialect.name)
+        done: Ready | None = self._ready.get(dialect.name)
         if done is None:
             text = self._text.get(dialect.name, self._text["sqlite"])
             if dialect.paramstyle == "pyformat":
@@ -58,7 +58,7 @@ class Sql:
 class Rows:
     """The rows a statement returned (already fetched), with SQLAlchemy-like accessors."""
 
-    __slots__ = ("rows", "rowcount")
+    __slots__ = ("rowcount", "rows")
 
     def __init__(self, rows: list[tuple[Any, ...]], rowcount: int) -> None:
         self.rows, self.rowcount = rows, rowcount

@@ -146,8 +146,6 @@ JA: dict[str, str] = {
     "terminal_not_found": "端末ID {terminal_id} は登録されていません。",
     "terminal_retired": "この端末は廃止されています。",
     "terminal_without_id_business": "この端末にはID付与事業者が設定されていません。",
-    "point_not_found": "指定されたポイントが見つかりません。",
-    "holder_not_found": "指定されたマイキーIDは登録されていません。",
     "card_certificate_superseded": "このカードの電子証明書は更新済みです。新しいマイナンバーカードをお使いください。",
     "card_already_registered": "このマイナンバーカードは既にマイキーIDが登録されています。",
     "service_id_taken": "この利用カード番号は既に別の利用者のサービスIDとして登録されています。",

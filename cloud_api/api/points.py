@@ -1,4 +1,7 @@
-"""Point operations of the terminal (画面29-39) and grants: thin views over the ledger services.
+"""Point operations of the terminal (画面29-39): thin views over the ledger services.
+
+Grants by category エ terminals go through the grant business (cloud_api/api/grants.py), which
+applies its once-per-person-per-付与日 rule; there is no other way to grant from a terminal.
 
 Each mutating view runs under `require_terminal(permission)` and `idempotent` (which provides the
 request's session as `g.db` and commits it with the stored response).
@@ -18,11 +21,9 @@ from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError, Forbidden
 from cloud_api.services import merge_file, service_ids
-from cloud_api.services.cards import holder_by_mykey_id
-from cloud_api.services.ledger import grants_lookup, voucher_close, vouchers
 from cloud_api.services.ledger import merge as merge_svc
 from cloud_api.services.ledger import spend as spend_svc
-from cloud_api.services.ledger.grant import grant
+from cloud_api.services.ledger import voucher_close, vouchers
 from cloud_api.services.ledger.usable import UsableCache, usable_point, usable_point_ids
 
 log = logging.getLogger(__name__)
@@ -129,24 +130,3 @@ def _street_of(holder: Any) -> merge_svc.Street:
     view = service_ids.lookup(g.db, g.terminal, holder)
     name = view.business.street_name or view.business.name
     return merge_svc.Street(view.business.id, name, view.customer_id)
-
-
-@bp.post("/grants")
-@require_terminal("grant")
-@idempotent
-def grant_points() -> Json:
-    data = inp.body()
-    inp.check([inp.pattern_error(data, "mykey_id", inp.MYKEY_ID, "mykey_id_invalid"),
-               inp.pattern_error(data, "grant_business_id", inp.GRANT_BUSINESS_ID,
-                                 "grant_business_id_invalid"),
-               inp.amount_error(data),
-               inp.pattern_error(data, "client_ref", inp.CLIENT_REF, "client_ref_invalid")])
-    holder = holder_by_mykey_id(g.db, data["mykey_id"])
-    business, point = grants_lookup.business_and_point(g.db, g.terminal.municipality_code,
-                                                       data["grant_business_id"])
-    receipt = grant(g.db, clock=cloud().clock, point=point, holder_id=holder.id,
-                    amount=data["amount"], scope=g.terminal.terminal_id,
-                    terminal_id=g.terminal.terminal_id, mykey_id=holder.mykey_id,
-                    memo=f"{business.business_id} {business.name} ref={data['client_ref']}")
-    g.ledger_txn_id = receipt.txn_id
-    return receipt.to_json(), 201

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
     parser.add_argument("--port", type=int, default=8080, help="待ち受けるポート（既定: 8080）")
     parser.add_argument("--workers", type=int, default=2, help="ワーカープロセス数（既定: 2）")
-    parser.add_argument("--threads", type=int, default=8, help="ワーカーあたりのスレッド数（既定: 8）")
+    parser.add_argument("--threads", type=int, default=4, help="ワーカーあたりのスレッド数（既定: 4）")
     parser.add_argument("--server", choices=SERVERS, default=default_server(),
                         help="WSGI サーバ（既定: Linux では granian、それ以外は waitress）")
     parser.add_argument("--log-format", choices=("text", "json"),

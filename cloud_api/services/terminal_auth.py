@@ -187,7 +187,7 @@ def purge_nonces(session: Session, now: datetime, window_s: int) -> int:
     """Forget every nonce older than twice the signature window (daily job); returns the count."""
     cutoff = now - timedelta(seconds=2 * window_s)
     result = session.execute(delete(TerminalNonce).where(TerminalNonce.seen_at < cutoff))
-    return int(result.rowcount or 0)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def record_nonce(session: Session, terminal_id: str, nonce: str, now: datetime) -> None:

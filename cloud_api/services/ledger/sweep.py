@@ -79,8 +79,8 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     header = TxnHeader(kind="expiry", scope=SYSTEM_SCOPE, point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
     book_after = sum(lot.remaining for lot in every) - total
-    posted = post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],
-                  [(lot.lot_id, lot.remaining) for lot in lots])
+    post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],
+         [(lot.lot_id, lot.remaining) for lot in lots])
     return total
 
 

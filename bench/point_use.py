@@ -1,15 +1,19 @@
 """Point-use benchmark: POST /api/v1/spend throughput and p50/p99 latency over real HTTP.
 
     .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16]
-                                        [--seconds 15] [--workers 2] [--threads 8]
+                                        [--seconds 15] [--workers 2] [--threads 4]
+                                        [--server granian|gunicorn] [--client wrk|python]
 
 For each database it seeds a fresh cloud (川崎市, one point, N registered terminals with their
-own Ed25519 keys, one holder per terminal with plenty of points), starts the real server
-(gunicorn gthread workers on 127.0.0.1 running `cloud_api.app:create_app()`), and drives it from
-N client processes, one per terminal, each signing every request exactly as a terminal does
-(docs/api.md) with its own Idempotency-Key. PostgreSQL runs in a private cluster started here
-(initdb in a temporary folder, loopback only, stopped by PID); on it `pgbench -N` (simple update)
-with the same client count is the baseline. Afterwards verify-ledger must be clean.
+own Ed25519 keys, 20 card holders per terminal taking turns, each with plenty of points), starts
+the real server (`mykey-cloud serve`, granian by default, on 127.0.0.1), and drives it with one
+keep-alive connection per terminal, every request signed exactly as a terminal signs it
+(docs/api.md) with its own nonce and Idempotency-Key. The default client is wrk replaying
+requests signed before the run (bench/wrk_presigned.lua), after a 3 s warm-up that is not
+measured; `--client python` signs in one process per terminal instead. PostgreSQL runs in a
+private cluster started here (initdb in a temporary folder, loopback only, stopped by PID); on it
+`pgbench -N` (simple update) with the same client count is the baseline. Afterwards
+verify-ledger must be clean.
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ SECRET = "bench-secret-" + "x" * 20
 PATH = "/api/v1/spend"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 WARM_UP_S = 3
+HOLDERS_PER_TERMINAL = 20   # card holders taking turns at each terminal
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,12 @@ class Client:
     terminal_id: str
     key_pem: bytes
     fingerprint: str
-    card_token: str
+    card_tokens: tuple[str, ...]    # one per card holder served at this terminal
     point_id: str
 
 
 # ---------------------------------------------------------------- seeding
-def seed(url: str, terminals: int) -> list[Client]:
+def seed(url: str, terminals: int, holders: int = HOLDERS_PER_TERMINAL) -> list[Client]:
     import cloud_api.models  # noqa: F401
     from cloud_api.clock import Clock
     from cloud_api.models.accounts import Holder, Municipality, MykeyIdRegistry, Point, Terminal
@@ -82,29 +87,31 @@ def seed(url: str, terminals: int) -> list[Client]:
     clients = []
     for i in range(terminals):
         key = Ed25519PrivateKey.generate()
-        tid, fp, mykey = f"{90000000 + i:08d}", secrets.token_hex(32), f"BENCH{i:03d}"
+        tid, fp = f"{90000000 + i:08d}", secrets.token_hex(32)
         pub = key.public_key().public_bytes(serialization.Encoding.Raw,
                                             serialization.PublicFormat.Raw)
+        tokens = []
         with unit_of_work(sessions) as s:
             s.add(Terminal(terminal_id=tid, municipality_code="141305", category="I",
                            also_point_use=False, place=f"ベンチ店舗{i}", name="レジ",
                            password_hash=pw, failed_attempts=0, state="active",
                            public_key=base64.b64encode(pub).decode(), fingerprint=fp,
                            registered_at=now))
-            s.add(MykeyIdRegistry(mykey_id=mykey, assigned_at=now))
-            s.flush()
-            holder = Holder(mykey_id=mykey, state="active", mypage_password_hash="x",
-                            created_at=now)
-            s.add(holder)
-            s.flush()
-            grant(s, clock=Clock(), point=get_point(s, point_id), holder_id=holder.id,
-                  amount=10_000_000, scope="SYSTEM", terminal_id=None)
-            holder_id = holder.id
-        token, _ = issue_card_token(CardHolderRef(holder_id, mykey), tid, now, 3600,
-                                    secret=derive_token_secret(SECRET))
+            for h in range(holders):
+                mykey = f"B{i:03d}{h:04d}"
+                s.add(MykeyIdRegistry(mykey_id=mykey, assigned_at=now))
+                s.flush()
+                holder = Holder(mykey_id=mykey, state="active", mypage_password_hash="x",
+                                created_at=now)
+                s.add(holder)
+                s.flush()
+                grant(s, clock=Clock(), point=get_point(s, point_id), holder_id=holder.id,
+                      amount=1_000_000, scope="SYSTEM", terminal_id=None)
+                tokens.append(issue_card_token(CardHolderRef(holder.id, mykey), tid, now, 3600,
+                                               secret=derive_token_secret(SECRET))[0])
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        clients.append(Client(tid, pem, fp, token, f"{point_id:08d}"))
+        clients.append(Client(tid, pem, fp, tuple(tokens), f"{point_id:08d}"))
     engine.dispose()
     return clients
 
@@ -165,14 +172,15 @@ def cpu_seconds(root_pid: int) -> float:
 def client_loop(c: Client, port: int, seconds: float, start_at: float, out: mp.Queue) -> None:
     key = serialization.load_pem_private_key(c.key_pem, password=None)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    body = json.dumps({"card_token": c.card_token, "point_id": c.point_id, "amount": 1}).encode()
+    bodies = [json.dumps({"card_token": t, "point_id": c.point_id, "amount": 1}).encode()
+              for t in c.card_tokens]
     latencies, errors = [], 0
     while time.time() < start_at:
         time.sleep(0.005)
     end = start_at + seconds
     while time.time() < end:
         t0 = time.perf_counter()
-        status = post(conn, key, c, body)
+        status = post(conn, key, c, bodies[len(latencies) % len(bodies)])
         latencies.append(time.perf_counter() - t0)
         errors += status != 201
     out.put((latencies, errors))
@@ -201,8 +209,8 @@ def presign(clients: list[Client], count: int, port: int) -> list[bytes]:
     out = []
     for i in range(count):
         c, key = clients[i % len(clients)], keys[i % len(clients)]
-        body = json.dumps({"card_token": c.card_token, "point_id": c.point_id,
-                           "amount": 1}).encode()
+        token = c.card_tokens[(i // len(clients)) % len(c.card_tokens)]
+        body = json.dumps({"card_token": token, "point_id": c.point_id, "amount": 1}).encode()
         head = "".join(f"{k}: {v}\r\n" for k, v in signed_headers(key, c, body).items())
         out.append(f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{head}"
                    f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
@@ -345,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
                     help="wrk replays requests signed in advance; python signs each request "

@@ -1,9 +1,9 @@
 """How point-use throughput grows from 1 to 2 app worker processes on PostgreSQL (issue: scale-out).
 
-    .venv/bin/python bench/scale_workers.py [--terminals 16] [--seconds 15] [--threads 8]
+    .venv/bin/python bench/scale_workers.py [--terminals 16] [--seconds 15] [--threads 4]
 
 Runs bench/point_use.py's PostgreSQL measurement (fresh private cluster, N signing terminals over
-real HTTP, verify-ledger afterwards) once with 1 gunicorn worker and once with 2, and prints the
+real HTTP, verify-ledger afterwards) once with 1 worker process and once with 2, and prints the
 rates side by side with the ratio. The clients run on the same 2-core machine, so the ratio is a
 lower bound of what a second app server on its own cores adds.
 """
@@ -23,15 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
-    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     args = ap.parse_args(argv)
     print(f"{'workers':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}"
-          f"  (PostgreSQL, terminals={args.terminals}, {args.threads} threads/worker,"
+          f"  (PostgreSQL, {args.server}, terminals={args.terminals},"
+          f" {args.threads} threads/worker,"
           f" load {os.getloadavg()[0]:.1f})")
     rates = []
     for workers in (1, 2):
         run_args = argparse.Namespace(terminals=args.terminals, seconds=args.seconds,
-                                      workers=workers, threads=args.threads, sqlite_workers=1)
+                                      workers=workers, threads=args.threads, sqlite_workers=1,
+                                      server=args.server, client="wrk", expected_per_s=3000)
         r = point_use.run_one("postgres", run_args)
         rates.append(float(r["per_s"]))  # type: ignore[arg-type]
         print(f"{workers:>7} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}"

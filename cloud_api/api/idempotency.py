@@ -2,8 +2,8 @@
 
 Place it under `require_terminal` (keys are scoped per terminal). It opens the request's unit of
 work, authenticates the terminal in it (cloud_api/api/auth.py), exposes the session as
-`flask.g.db`, claims the key, runs the view and stores its response in the same transaction; a repeat of the same request gets the stored response with
-`Idempotent-Replayed: true`. Views never commit: the decorator does, or rolls back on an error.
+`flask.g.db`, claims the key, runs the view and stores its response in the same transaction;
+a repeat of the same request gets the stored response with `Idempotent-Replayed: true`. Views never commit: the decorator does, or rolls back on an error.
 A view that made a ledger transaction sets `g.ledger_txn_id` so the record points at it.
 """
 from __future__ import annotations

@@ -12,8 +12,10 @@ keep-alive connection per terminal, every request signed exactly as a terminal s
 requests signed before the run (bench/wrk_presigned.lua), after a 3 s warm-up that is not
 measured; `--client python` signs in one process per terminal instead. PostgreSQL runs in a
 private cluster started here (initdb in a temporary folder, loopback only, stopped by PID); on it
-`pgbench -N` (simple update) with the same client count is the baseline. Afterwards
-verify-ledger must be clean.
+`pgbench -N` (simple update) with the same client count is the baseline, and beside it pgbench
+running the very statements of one point use (nonce, idempotency claim, ledger_debit,
+completion; `PrivatePostgres.spend_script`): what the database alone does with this transaction,
+the ceiling for the app. Afterwards verify-ledger must be clean.
 """
 from __future__ import annotations
 
@@ -294,15 +296,45 @@ class PrivatePostgres:
                 time.sleep(0.1)
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def pgbench(self, clients: int, seconds: int) -> float:
+    def pgbench(self, clients: int, seconds: int, script: str | None = None) -> float:
+        """tps of `pgbench -N` (simple update), or of `script` (a pgbench script file)."""
         base = [*self.run, "pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
-        subprocess.run([*base, "-i", "-s", "10", "-q", "postgres"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        res = subprocess.run([*base, "-N", "-c", str(clients), "-j", "2", "-T", str(seconds),
+        if script is None:
+            subprocess.run([*base, "-i", "-s", "10", "-q", "postgres"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        what = ["-N"] if script is None else ["-n", "-f", script]
+        res = subprocess.run([*base, *what, "-c", str(clients), "-j", "2", "-T", str(seconds),
                               "-M", "prepared", "postgres"], check=True, capture_output=True,
                              text=True)
         line = next(ln for ln in res.stdout.splitlines() if ln.startswith("tps"))
         return float(line.split("=")[1].split()[0])
+
+    def spend_script(self, url: str) -> str:
+        """A pgbench script of the statements one point use runs (docs: the hot-path test):
+        nonce, idempotency claim, ledger_debit, completion, in one transaction. Each pgbench
+        client is one of the bench's terminals; holders are drawn at random."""
+        from sqlalchemy import create_engine, text
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            point, low, high = conn.execute(text(
+                "SELECT MIN(point_id), MIN(holder_id), MAX(holder_id) FROM ledger_accounts "
+                "WHERE kind = 'holder'")).one()
+            settlement = conn.execute(text("SELECT MIN(id) FROM ledger_accounts "
+                                           "WHERE kind = 'settlement'")).scalar_one()
+        engine.dispose()
+        tid = "CAST(90000000 + :client_id AS TEXT)"
+        path = self.dir / "spend.sql"
+        path.write_text(f"""\\set h random({low}, {high})
+BEGIN;
+INSERT INTO terminal_nonces (terminal_id, nonce, seen_at) SELECT {tid}, md5(random()::text), now() WHERE EXISTS (SELECT 1 FROM terminals WHERE terminal_id = {tid} AND state = 'active') ON CONFLICT (terminal_id, nonce) DO NOTHING RETURNING terminal_id;
+INSERT INTO idempotency_records (scope, key, request_hash, created_at) VALUES ({tid}, md5(random()::text), 'pgbench', now()) ON CONFLICT (scope, key) DO NOTHING RETURNING id \\gset rec_
+SELECT outcome FROM ledger_debit('holder:{point}:' || :h, {settlement}, 1, CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), {tid}, 'spend', now(), {point}, :h, 'PGBENCH0', {tid}, 'pgbench', '141305', '');
+UPDATE idempotency_records SET status = 201, response_body = '{{}}' WHERE id = :rec_id;
+COMMIT;
+""")
+        if self.run:
+            shutil.chown(path, "postgres")
+        return str(path)
 
 
 # ---------------------------------------------------------------- main
@@ -340,6 +372,8 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         result["violations"] = verify_clean(url)
         if pg:
             result["pgbench_tps"] = pg.pgbench(args.terminals, int(args.seconds))
+            result["pgbench_spend_tps"] = pg.pgbench(args.terminals, int(args.seconds),
+                                                     pg.spend_script(url))
         return result
     finally:
         if pg:
@@ -365,15 +399,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
-          f" {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
+          f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
           f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
           f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
         r = run_one(db, args)
         base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
+        same = (f"{r['pgbench_spend_tps']:20.0f}" if "pgbench_spend_tps" in r
+                else f"{'-':>20}")
         print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
-              f" {base} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
+              f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
               f"  verify-ledger violations: {r['violations']}", flush=True)
     return 0
 

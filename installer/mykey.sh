@@ -19,6 +19,7 @@ APT_PACKAGES=(
   zbar-tools libzbar0                             # decoding printed QR codes / barcodes in tests
   chromium                                        # browser tests of the municipal console
   postgresql                                      # the production database, tested for real
+  wrk                                             # load generator of bench/point_use.py
   iproute2 util-linux procps                      # namespaces for the isolated pcscd
 )
 

@@ -88,7 +88,7 @@ JA: dict[str, str] = {
     "point_id_invalid": "ポイントIDは8桁の数字で指定してください。",
     "point_not_found": "指定されたポイントが見つかりません。",
     "mykey_id_invalid": "マイキーIDは英大文字と数字の8文字で入力してください。",
-    "holder_not_found": "このマイキーIDは登録されていません。",
+    "holder_not_found": "指定されたマイキーIDは登録されていません。",
     "grant_business_not_found": "指定された付与事業が見つかりません。",
     "grant_business_id_invalid": "付与事業IDは4桁の数字で入力してください。",
     "client_ref_invalid": "付与の照会番号（client_ref）は1〜64文字の英数字・記号（-_）で入力してください。",

@@ -6,8 +6,8 @@
 - POST /grant-businesses/<id>/grants         grant one listed person for a 付与日 (画面73/79)
 - POST /grant-uploads                        a mobile device's offline card reads (画面77→78)
 A business grants one person once per 付与日, whichever device asks (services/grants/awards.py).
-Email notices go out after commit: for uploads here, and for the two single-grant endpoints (this
-module's and LEDGER's POST /grants) through an after-request hook (a first 201 answer only).
+Email notices go out after commit: for uploads here, and for a single grant through an
+after-request hook (a first 201 answer only).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from cloud_api.services.notify import GrantMailer, GrantNotice
 
 log = logging.getLogger(__name__)
 
-SINGLE_GRANT = re.compile(r"^/api/v1/(?:grants|grant-businesses/(\d{4})/grants)$")
+SINGLE_GRANT = re.compile(r"^/api/v1/grant-businesses/(\d{4})/grants$")
 
 
 def mailer() -> GrantMailer:
@@ -111,8 +111,8 @@ def grant_uploads() -> dict[str, Any]:
 
 @bp.after_app_request
 def notify_ledger_grant(response: Response) -> Response:
-    """After a single grant (POST /grants or /grant-businesses/<id>/grants) committed, queue
-    the holder's notice."""
+    """After a single grant (POST /grant-businesses/<id>/grants) committed, queue the holder's
+    notice."""
     if (request.method != "POST" or not SINGLE_GRANT.match(request.path)
             or response.status_code != 201 or response.headers.get(REPLAYED)):
         return response
@@ -126,7 +126,8 @@ def notify_ledger_grant(response: Response) -> Response:
 def _ledger_notice(response: Response) -> GrantNotice:
     sent, answer = request.get_json(silent=True) or {}, response.get_json()
     found = SINGLE_GRANT.match(request.path)
-    business_id = (found.group(1) if found else None) or str(sent["grant_business_id"])
+    assert found is not None
+    business_id = found.group(1)
     with unit_of_work(cloud().sessions) as session:
         business, _ = business_and_point(session, g.terminal.municipality_code, business_id)
         name = business.name

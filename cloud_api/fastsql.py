@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -93,12 +94,26 @@ def run(session: Session, statement: Sql, params: dict[str, Any] | list[dict[str
             return Rows([], cursor.rowcount)
         cursor.execute(text, _bound(params or {}, binds))
         rows = cursor.fetchall() if cursor.description else []
-        if results and rows:
-            rows = [tuple(v if p is None or v is None else p(v) for v, p in zip(row, results))
-                    + tuple(row[len(results):]) for row in rows]
-        return Rows(rows, cursor.rowcount)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _translated(conn, dbapi, cursor, text, params, exc) from exc
     finally:
         cursor.close()
+    if results and rows:
+        rows = [tuple(v if p is None or v is None else p(v) for v, p in zip(row, results))
+                + tuple(row[len(results):]) for row in rows]
+    return Rows(rows, cursor.rowcount)
+
+
+def _translated(conn: Connection, dbapi: Any, cursor: Any, text: str, params: Any,
+                exc: Exception) -> StatementError:
+    """The driver's error as SQLAlchemy's (IntegrityError, OperationalError, …), like any other
+    statement's; a lost connection is invalidated so the pool does not hand it out again."""
+    dialect = conn.dialect
+    lost = dialect.is_disconnect(exc, dbapi, cursor)  # type: ignore[arg-type]
+    if lost:
+        conn.invalidate(exc)
+    return DBAPIError.instance(text, params, exc, dialect.loaded_dbapi.Error,
+                               connection_invalidated=lost, dialect=dialect)
 
 
 def _connection(session: Session) -> tuple[Connection, Any]:

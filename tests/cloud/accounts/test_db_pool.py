@@ -27,3 +27,27 @@ def test_a_connection_broken_while_idle_is_replaced(db_url: str,
     finally:
         engine.dispose()
         admin.dispose()
+
+
+def test_a_refused_plain_statement_raises_sqlalchemys_error(db_url: str) -> None:
+    """GIVEN a hot-path (plain SQL) insert that breaks a constraint WHEN it runs THEN the caller
+    gets SQLAlchemy's IntegrityError, as from any other statement, and the session rolls back."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from cloud_api import fastsql
+    from cloud_api.db import Base, make_session_factory
+    from cloud_api.fastsql import Sql
+
+    engine = db.make_engine(db_url)
+    try:
+        Base.metadata.create_all(engine)
+        sessions = make_session_factory(engine)
+        bad = Sql("INSERT INTO lot_consumptions (lot_id, txn_id, amount) VALUES (1, 1, 0)")
+        with sessions() as session:
+            with pytest.raises(IntegrityError):
+                fastsql.run(session, bad)
+            session.rollback()
+            assert session.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()

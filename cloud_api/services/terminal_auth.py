@@ -119,18 +119,24 @@ def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: 
     """Verify the request and take its nonce, in the session's transaction; 401 otherwise."""
     check_shape(req)
     remembered = rows.get(req.terminal_id) if rows is not None else None
-    row = remembered or fastsql.run(session, TERMINAL, {"terminal_id": req.terminal_id}).first()
+    if remembered is not None and rows is not None:
+        try:
+            context = verify_row(remembered, req, now, window_s, quiet=True)
+            if _take_nonce(session, req, remembered, now, window_s):
+                return context
+        except AuthError:
+            pass
+        # Refused against the remembered row, or the row changed since (a new key after
+        # re-registration, another state or category): decide on the row as it is now.
+        rows.forget(req.terminal_id)
+    row = fastsql.run(session, TERMINAL, {"terminal_id": req.terminal_id}).first()
     context = verify_row(row, req, now, window_s)
     assert row is not None
-    if _take_nonce(session, req, row, now, window_s):
-        if rows is not None and remembered is None:
-            rows.put(req.terminal_id, row)
-        return context
-    if remembered is None:
+    if not _take_nonce(session, req, row, now, window_s):
         raise AuthError("auth_replayed")
-    assert rows is not None
-    rows.forget(req.terminal_id)              # changed since: check against the row as it is
-    return authenticate(session, req, now, window_s, None)
+    if rows is not None:
+        rows.put(req.terminal_id, row)
+    return context
 
 
 def _take_nonce(session: Session, req: SignedRequest, row: tuple[Any, ...], now: datetime,
@@ -143,20 +149,24 @@ def _take_nonce(session: Session, req: SignedRequest, row: tuple[Any, ...], now:
     return fastsql.run(session, INSERT_NONCE_IF_UNCHANGED, params).first() is not None
 
 
-def verify_row(row: tuple[Any, ...] | None, req: SignedRequest, now: datetime, window_s: int
-               ) -> TerminalContext:
-    """Everything except the nonce: terminal state, fingerprint, time, signature."""
+def verify_row(row: tuple[Any, ...] | None, req: SignedRequest, now: datetime, window_s: int,
+               quiet: bool = False) -> TerminalContext:
+    """Everything except the nonce: terminal state, fingerprint, time, signature (`quiet`:
+    no warning logged, the caller checks again against a fresh row)."""
     if row is None:
         raise AuthError("auth_terminal_inactive")
     state, public_key, fingerprint, category, also_point_use, *rest = row
     if state != "active" or not public_key:
         raise AuthError("auth_terminal_inactive")
     if fingerprint != req.fingerprint:
-        log.warning("terminal %s: request from another machine", req.terminal_id)
+        if not quiet:
+            log.warning("terminal %s: request from another machine", req.terminal_id)
         raise AuthError("auth_wrong_fingerprint")
     if abs(now.timestamp() - int(req.timestamp)) > window_s:
         raise AuthError("auth_stale_timestamp")
     if not signature_valid(public_key, req):
+        if quiet:
+            raise AuthError("auth_bad_signature")
         log.warning("terminal %s: bad signature on %s %s", req.terminal_id, req.method,
                     req.path_with_query)
         raise AuthError("auth_bad_signature")

@@ -227,3 +227,23 @@ def test_a_replay_is_refused_with_a_remembered_row(app, terminal) -> None:
     assert terminal.raw("GET", "/api/v1/terminal", b"", headers).status_code == 200
     again = terminal.raw("GET", "/api/v1/terminal", b"", headers)
     assert again.status_code == 401 and problem(again)["code"] == "auth_replayed"
+
+
+def test_a_new_key_works_at_once_although_the_old_row_is_remembered(app, terminal) -> None:
+    """GIVEN the cloud remembers the terminal's row WHEN the terminal is registered again with a
+    new key (new machine: new fingerprint too) THEN its first request signed with the new key is
+    accepted, and the old key is refused."""
+    import secrets as random_source
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from tests.cloud.conftest import SignedClient, TerminalKey
+
+    assert terminal.get("/api/v1/terminal").status_code == 200
+    assert app.extensions["mykey"].terminal_rows.get(TID) is not None
+    new = TerminalKey(TID, Ed25519PrivateKey.generate(), random_source.token_hex(32))
+    _update_terminal(app, public_key=new.public_b64, fingerprint=new.fingerprint)
+    moved = SignedClient(terminal.client, new, terminal.clock)
+    assert moved.get("/api/v1/terminal").status_code == 200
+    old = terminal.get("/api/v1/terminal")
+    assert old.status_code == 401 and problem(old)["code"] == "auth_wrong_fingerprint"

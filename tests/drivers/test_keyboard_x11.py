@@ -75,8 +75,10 @@ def xdisplay() -> Iterator[str]:
     if not _has_tk():
         pytest.skip("tkinter is not available to this Python (needed for the test field)")
     read_fd, write_fd = os.pipe()
+    # -noreset: without it the server resets whenever its last client disconnects, and a test
+    # connecting at that moment sees "Connection reset by peer".
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "640x480x24",
-                             "-nolisten", "tcp"], pass_fds=(write_fd,),
+                             "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     try:

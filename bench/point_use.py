@@ -354,7 +354,8 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         url = pg.start() if pg else f"sqlite:///{work / 'cloud.sqlite3'}"
         clients = seed(url, args.terminals)
         workers = args.sqlite_workers if db == "sqlite" else args.workers
-        proc, port = start_server(url, work, args.server, workers, args.threads)
+        threads = args.sqlite_threads if db == "sqlite" else args.threads
+        proc, port = start_server(url, work, args.server, workers, threads)
         pg_pid = pg.postmaster_pid() if pg else 0
         try:
             # Warm-up, not measured: every worker imports, compiles and fills its caches.
@@ -394,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                          "in one process per terminal (the client then competes for the cores)")
     ap.add_argument("--expected-per-s", type=int, default=3000,
                     help="how many requests per second to sign in advance for wrk")
+    ap.add_argument("--sqlite-threads", type=int, default=2,
+                    help="SQLite's one writer: more threads only wait (serve's default too)")
     ap.add_argument("--sqlite-workers", type=int, default=1,
                     help="SQLite has one writer: several processes only add lock waits")
     args = ap.parse_args(argv)
@@ -402,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
           f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
           f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
           f" client {args.client},"
-          f" SQLite {args.sqlite_workers}x{args.threads}; load {os.getloadavg()[0]:.1f})")
+          f" SQLite {args.sqlite_workers}x{args.sqlite_threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
         r = run_one(db, args)
         base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"

@@ -13,28 +13,7 @@ from terminal_app.api.errors import CloudError
 from terminal_app.domain.errors import UserFacingError
 from tests.contract.conftest import World
 from tests.contract.helpers import registered, with_card
-
-
-class RecordingInjector:
-    """The OS boundary of drivers.keyboard: records the key events it would synthesize."""
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-
-    def can_type(self, text: str) -> bool:
-        return text.isascii()
-
-    def type_chars(self, text: str) -> None:
-        self.events.append(text)
-
-    def press_key(self, name: str) -> None:
-        self.events.append(f"<{name}>")
-
-    def press_paste(self) -> None:
-        self.events.append("<paste>")
-
-    def close(self) -> None:
-        self.events.append("<closed>")
+from tests.recording_keys import RecordingInjector
 
 
 def test_register_then_lookup(world: World) -> None:

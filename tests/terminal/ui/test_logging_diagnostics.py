@@ -142,32 +142,6 @@ def test_given_missing_folder_when_exported_then_japanese_error_and_nothing_writ
 
 
 # the window ------------------------------------------------------------------------------------
-class FocusRecordingInjector:
-    """The OS boundary of drivers.keyboard: records focus changes and key events."""
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-
-    def can_type(self, text: str) -> bool:
-        return text.isascii()
-
-    def type_chars(self, text: str) -> None:
-        self.events.append(text)
-
-    def press_key(self, name: str) -> None:
-        self.events.append(f"<{name}>")
-
-    def press_paste(self) -> None:
-        self.events.append("<paste>")
-
-    def focus_previous(self, own_window: int) -> bool:
-        self.events.append(f"<focus-from {own_window}>")
-        return True
-
-    def close(self) -> None:
-        self.events.append("<closed>")
-
-
 def test_given_report_env_when_window_starts_then_screens_written_to_file(
         make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     report = tmp_path / "screens.txt"
@@ -235,8 +209,9 @@ def test_given_handoff_mode_when_id_handed_off_then_focus_returns_before_typing(
         make_window: Any, qtbot: Any) -> None:
     from drivers.keyboard.sender import KeystrokeSender
     from terminal_app.domain.models import IdBusiness, ServiceIdLookup
+    from tests.recording_keys import RecordingInjector
 
-    injector = FocusRecordingInjector()
+    injector = RecordingInjector()
     window = make_window(closed_port_url(), keystrokes=KeystrokeSender(injector, name="test"))
     screen = window.screen_named("s25")
     business = IdBusiness("b1", "川崎市立図書館", "handoff", "code128")

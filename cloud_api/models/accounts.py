@@ -1,6 +1,6 @@
 """Accounts of the MyKey platform: municipalities, points, ID businesses, terminals, holders.
 
-Tables (all created by the single initial Alembic revision):
+Tables (created by the initial Alembic revision):
 - municipalities (画面4), points + event_targets (画面5-1/5-2), id_businesses,
   terminals (様式II, 画面9/10) + terminal_nonces (replay protection),
 - holders, mykey_id_registry (every MyKey ID ever assigned, never reused),
@@ -8,14 +8,10 @@ Tables (all created by the single initial Alembic revision):
   old→new serial records for re-issued cards), mykey_challenges (画面16 kiosk sessions),
 - service_ids (画面23-26, corrections kept as inactive rows), grant_businesses (画面63).
 
-Planned tables, deliberately not built yet (room kept, no code):
-- reserve_points: 留保ポイント held after a partner-point transfer until the holder chooses a
-  point (or the base municipality after ~3 weeks).
-- coupon_codes: クーポン連携 coupons issued by partner companies (画面20/21).
-- partner_companies: 地域経済応援ポイント協力会社 and their conversion rates.
-- grant_rosters: lists of MyKey IDs to grant in bulk per grant business.
-- external_point_programs: other point programs linked to a municipality.
-- paid_grant_orders: municipality-paid grant orders and their settlement.
+Other areas keep their own modules: partners.py (協力会社 and their transfers; 留保ポイント are
+the holder's RESERVE ledger account), grants.py (grant business rosters, uploads and awards),
+ledger.py, console.py. Not built yet (room kept, no code): coupon_codes (クーポン連携,
+画面20/21), external_point_programs, paid_grant_orders (spec sections 8-9).
 """
 from __future__ import annotations
 

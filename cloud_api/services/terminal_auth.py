@@ -32,6 +32,7 @@ from cloud_api.fastsql import DATETIME, Sql
 from cloud_api.models.accounts import TerminalNonce
 from cloud_api.services.terminals import TerminalContext, permissions_for
 from cloud_api.services.validation import FINGERPRINT, TERMINAL_ID
+from cloud_api.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -88,30 +89,15 @@ def check_shape(req: SignedRequest) -> None:
         raise AuthError("auth_required")
 
 
-class TerminalRows:
-    """Terminal rows as last read, kept per process for `ttl_s` to save a query per request.
+class TerminalRows(TtlCache[str, tuple[Any, ...]]):
+    """Terminal rows as last read, kept per process to save a query per request.
 
     Never trusted alone: the nonce is inserted only if the row in the database still equals the
     remembered one (same statement), otherwise the row is read again and checked afresh.
     """
 
-    MAX_ENTRIES = 10_000
-
     def __init__(self, ttl_s: float = 60.0, timer: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s, self._timer = ttl_s, timer
-        self._rows: dict[str, tuple[float, tuple[Any, ...]]] = {}
-
-    def get(self, terminal_id: str) -> tuple[Any, ...] | None:
-        hit = self._rows.get(terminal_id)
-        return hit[1] if hit is not None and self._timer() - hit[0] < self.ttl_s else None
-
-    def put(self, terminal_id: str, row: tuple[Any, ...]) -> None:
-        if len(self._rows) >= self.MAX_ENTRIES:
-            self._rows.clear()
-        self._rows[terminal_id] = (self._timer(), row)
-
-    def forget(self, terminal_id: str) -> None:
-        self._rows.pop(terminal_id, None)
+        super().__init__(ttl_s, timer)
 
 
 def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: int,

@@ -10,7 +10,6 @@ the terminals within that time; the day is part of the key, so periods switch ex
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -21,29 +20,21 @@ from cloud_api.errors import ApiError, NotFound
 from cloud_api.models.accounts import Point
 from cloud_api.services.points import PointRef, usable_points
 from cloud_api.services.terminals import TerminalContext
+from cloud_api.ttl_cache import TtlCache
 
 
 class UsableCache:
     """usable_points per (terminal context, day), reused for ttl_s seconds (thread-safe)."""
 
-    MAX_ENTRIES = 10_000
-
     def __init__(self, ttl_s: float = 30.0, timer: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s, self._timer = ttl_s, timer
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[TerminalContext, date], tuple[float, list[PointRef]]] = {}
+        self._cache: TtlCache[tuple[TerminalContext, date], list[PointRef]] = TtlCache(ttl_s,
+                                                                                       timer)
 
     def get(self, session: Session, terminal: TerminalContext, on: date) -> list[PointRef]:
-        now = self._timer()
-        with self._lock:
-            hit = self._entries.get((terminal, on))
-        if hit is not None and now - hit[0] < self.ttl_s:
-            return hit[1]
-        refs = usable_points(session, terminal, on)
-        with self._lock:
-            if len(self._entries) >= self.MAX_ENTRIES:
-                self._entries.clear()
-            self._entries[(terminal, on)] = (now, refs)
+        refs = self._cache.get((terminal, on))
+        if refs is None:
+            refs = usable_points(session, terminal, on)
+            self._cache.put((terminal, on), refs)
         return refs
 
 

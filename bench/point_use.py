@@ -388,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
                     help="wrk replays requests signed in advance; python signs each request "

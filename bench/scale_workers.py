@@ -1,6 +1,6 @@
 """How point-use throughput grows from 1 to 2 app worker processes on PostgreSQL (issue: scale-out).
 
-    .venv/bin/python bench/scale_workers.py [--terminals 16] [--seconds 15] [--threads 4]
+    .venv/bin/python bench/scale_workers.py [--terminals 16] [--seconds 15] [--threads 16]
 
 Runs bench/point_use.py's PostgreSQL measurement (fresh private cluster, N signing terminals over
 real HTTP, verify-ledger afterwards) once with 1 worker process and once with 2, and prints the
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     args = ap.parse_args(argv)
     print(f"{'workers':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}"

@@ -6,13 +6,14 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
 
 from cloud_api.app import cloud
 from cloud_api.errors import ApiError, FieldError, ValidationError
 from cloud_api.messages import message
 from cloud_api.services.cards import CardHolderRef, resolve_card_token
 from cloud_api.services.ledger.refs import MAX_AMOUNT
+from cloud_api.services.ledger.usable import UsableCache
 
 POINT_ID = re.compile(r"^\d{8}$")
 VOUCHER_NO = re.compile(r"^\d{12}$")
@@ -60,6 +61,19 @@ def token_error(data: dict[str, Any]) -> FieldError | None:
     if not isinstance(value, str) or not value or len(value) > 600:
         return field("card_token", "field_required", field="card_token")
     return None
+
+
+def operation_fields(data: dict[str, Any], *extra: FieldError | None) -> CardHolderRef:
+    """card_token + point_id + amount (+ `extra`) checked together, then the holder the card
+    token names."""
+    check([token_error(data), pattern_error(data, "point_id", POINT_ID, "point_id_invalid"),
+           amount_error(data), *extra])
+    return holder_of(data)
+
+
+def usable_cache() -> UsableCache:
+    """One cache of usable points per app (static data: not re-read on every request)."""
+    return current_app.extensions.setdefault("ledger_usable_cache", UsableCache())  # type: ignore[no-any-return]
 
 
 def holder_of(data: dict[str, Any]) -> CardHolderRef:

@@ -127,12 +127,25 @@ def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: 
 
 def _take_nonce(session: Session, req: SignedRequest, row: tuple[Any, ...], now: datetime,
                 window_s: int) -> bool:
+    """Insert the nonce while the terminal row is still `row`; False if not inserted."""
+    cutoff = purge_cutoff(now, window_s)
+    if cutoff is not None:
+        fastsql.run(session, PURGE_NONCES, {"terminal_id": req.terminal_id, "cutoff": cutoff})
+    return fastsql.run(session, INSERT_NONCE_IF_UNCHANGED,
+                       nonce_params(req, row, now)).first() is not None
+
+
+def purge_cutoff(now: datetime, window_s: int) -> datetime | None:
+    """On about one request in PURGE_ONE_IN: the time before which nonces are expired."""
     if secrets.randbelow(PURGE_ONE_IN) == 0:
-        fastsql.run(session, PURGE_NONCES, {"terminal_id": req.terminal_id,
-                                            "cutoff": now - timedelta(seconds=2 * window_s)})
-    params = {"terminal_id": req.terminal_id, "nonce": req.nonce, "seen_at": now,
-              **dict(zip(ROW_COLUMNS, row))}
-    return fastsql.run(session, INSERT_NONCE_IF_UNCHANGED, params).first() is not None
+        return now - timedelta(seconds=2 * window_s)
+    return None
+
+
+def nonce_params(req: SignedRequest, row: tuple[Any, ...], now: datetime) -> dict[str, Any]:
+    """INSERT_NONCE_IF_UNCHANGED's parameters: the nonce, and the row it was verified against."""
+    return {"terminal_id": req.terminal_id, "nonce": req.nonce, "seen_at": now,
+            **dict(zip(ROW_COLUMNS, row))}
 
 
 def verify_row(row: tuple[Any, ...] | None, req: SignedRequest, now: datetime, window_s: int,

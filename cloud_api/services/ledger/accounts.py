@@ -79,3 +79,11 @@ def system_account(session: Session, kind: str, point_id: int,
         if not created and key not in session.info.get(CREATED_KEYS, ()):
             known[key] = found
     return found
+
+
+def known_system_account(engine: Engine, kind: str, point_id: int,
+                         terminal_id: str | None = None) -> int | None:
+    """A contra account's id if `system_account` already remembers it as committed."""
+    known = _committed_ids.get(engine)
+    return None if known is None else known.get(account_key(kind, point_id,
+                                                            terminal_id=terminal_id))

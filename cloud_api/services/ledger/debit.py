@@ -8,11 +8,13 @@ On PostgreSQL the same steps run as one statement, the ledger_debit function
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError, ValidationError
+from cloud_api.fastsql import Step
 from cloud_api.models.ledger import HOLDER
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import account_key, lock_holder_account
@@ -54,13 +56,22 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
 
 
 def _debit_in_database(session: Session, header: TxnHeader, to_account: int) -> Debited:
+    return debit_result(sql.run(session, *debit_step(header, to_account)).rows[0], header)
+
+
+def debit_step(header: TxnHeader, to_account: int) -> Step:
+    """PostgreSQL: the one statement of the debit (ledger_debit), which returns one row."""
     assert header.holder_id is not None and header.corrects_txn_id is None
-    day = business_date(header.executed_at)
-    outcome, txn_id, txn_no, book_after, usable_after = sql.run(session, sql.DEBIT_PG, {
-        **vars(header), "business_date": day, "to_account": to_account,
-        "holder_key": account_key(HOLDER, header.point_id, header.holder_id)}).rows[0]
+    return sql.DEBIT_PG, {**vars(header), "business_date": business_date(header.executed_at),
+                          "to_account": to_account,
+                          "holder_key": account_key(HOLDER, header.point_id, header.holder_id)}
+
+
+def debit_result(row: tuple[Any, ...], header: TxnHeader) -> Debited:
+    """ledger_debit's row: the debit made, or its refusal raised (422, nothing written)."""
+    outcome, txn_id, txn_no, book_after, usable_after = row
     if outcome == "txn_number_exhausted":
-        raise_exhausted(header.scope, day)
+        raise_exhausted(header.scope, business_date(header.executed_at))
     if outcome != "ok":
         raise ApiError(outcome, 422)
     return Debited(Posted(int(txn_id), str(txn_no), int(book_after)), int(usable_after))

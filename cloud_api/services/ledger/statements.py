@@ -92,3 +92,14 @@ DEBIT_PG = Sql(
     "CAST(:executed_at AS TIMESTAMPTZ), CAST(:point_id AS INTEGER), CAST(:holder_id AS INTEGER), "
     "CAST(:mykey_id AS TEXT), CAST(:terminal_id AS TEXT), CAST(:place AS TEXT), "
     "CAST(:municipality_code AS TEXT), CAST(:reason AS TEXT))", binds=TXN_BINDS)
+
+# PostgreSQL: point uses that arrived together, in order (ledger_point_uses, same module), and
+# the idempotency records of those made, with their responses, in one statement.
+POINT_USES_PG = Sql("SELECT ord, outcome, txn_id, txn_no, book_after, usable_after "
+                    "FROM ledger_point_uses(CAST(:uses AS JSONB))")
+INSERT_RECORDS_PG = Sql(
+    "INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, "
+    "response_body, txn_id) SELECT * FROM unnest(CAST(:scopes AS TEXT[]), "
+    "CAST(:keys AS TEXT[]), CAST(:request_hashes AS TEXT[]), "
+    "CAST(:created_ats AS TIMESTAMPTZ[]), CAST(:statuses AS INTEGER[]), "
+    "CAST(:bodies AS TEXT[]), CAST(:txn_ids AS BIGINT[]))")

@@ -37,6 +37,13 @@ class UsableCache:
             self._cache.put((terminal, on), refs)
         return refs
 
+    def peek(self, terminal: TerminalContext, on: date, point_id: int) -> PointRef | None:
+        """The point if the remembered list has it; None if unknown or not listed."""
+        for ref in self._cache.get((terminal, on)) or ():
+            if ref.point_id == point_id:
+                return ref
+        return None
+
 
 def _points(session: Session, terminal: TerminalContext, on: date,
             cache: UsableCache | None) -> list[PointRef]:

@@ -43,14 +43,17 @@ def test_migrated_ledger_functions_equal_the_models(db_url: str) -> None:
         return   # SQLite has no stored functions: the Python ledger is used there
     from sqlalchemy import text
 
-    from cloud_api.models.ledger_functions import LEDGER_DEBIT
+    from cloud_api.models.ledger_functions import FUNCTIONS
 
     upgrade(db_url)
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            migrated = conn.execute(text("SELECT prosrc FROM pg_proc "
-                                         "WHERE proname = 'ledger_debit'")).scalar_one()
-        assert migrated.strip() == LEDGER_DEBIT.split("$fn$")[1].strip()
+            for function in FUNCTIONS:
+                name = function.split("FUNCTION ")[1].split("(")[0]
+                migrated = conn.execute(text("SELECT prosrc FROM pg_proc WHERE proname = :n"),
+                                        {"n": name}).scalar_one()
+                assert migrated.strip() == function.split("$fn$")[1].strip(), name
+        assert len(FUNCTIONS) == 2
     finally:
         engine.dispose()

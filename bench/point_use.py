@@ -1,7 +1,7 @@
 """Point-use benchmark: POST /api/v1/spend throughput and p50/p99 latency over real HTTP.
 
     .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16]
-                                        [--seconds 15] [--workers 2] [--threads 4]
+                                        [--seconds 15] [--workers 2] [--threads 16]
                                         [--server granian|gunicorn] [--client wrk|python]
 
 For each database it seeds a fresh cloud (川崎市, one point, N registered terminals with their
@@ -13,9 +13,11 @@ requests signed before the run (bench/wrk_presigned.lua), after a 3 s warm-up th
 measured; `--client python` signs in one process per terminal instead. PostgreSQL runs in a
 private cluster started here (initdb in a temporary folder, loopback only, stopped by PID); on it
 `pgbench -N` (simple update) with the same client count is the baseline, and beside it pgbench
-running the very statements of one point use (nonce, idempotency claim, ledger_debit,
-completion; `PrivatePostgres.spend_script`): what the database alone does with this transaction,
-the ceiling for the app. Afterwards verify-ledger must be clean.
+running the statements of one point use on the general path, one transaction each (nonce,
+idempotency claim, ledger_debit, completion; `PrivatePostgres.spend_script`): what the database
+alone does without the group commit. `uses/txn` is how many point uses shared a transaction on
+average in the HTTP run (the group commit of cloud_api/api/pipelined.py). Afterwards
+verify-ledger must be clean.
 """
 from __future__ import annotations
 
@@ -338,6 +340,16 @@ COMMIT;
 
 
 # ---------------------------------------------------------------- main
+def last_xid(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(text("SELECT txid_current()")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def verify_clean(url: str) -> int:
     from cloud_api.services.ledger.verify import verify
     engine = make_engine(url)
@@ -362,12 +374,15 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
             if args.client == "wrk":
                 drive_wrk(clients, port, WARM_UP_S, work, args.expected_per_s)
             cpu0, db0 = cpu_seconds(proc.pid), cpu_seconds(pg_pid) if pg else 0.0
+            xid0 = last_xid(url) if pg else 0
             load = (drive_wrk(clients, port, args.seconds, work, args.expected_per_s)
                     if args.client == "wrk" else drive(clients, port, args.seconds))
             result: dict[str, object] = {"db": db, **load}
             n = max(1, int(result["requests"]))  # type: ignore[call-overload]
             result["app_cpu_ms"] = 1000 * (cpu_seconds(proc.pid) - cpu0) / n
             result["db_cpu_ms"] = 1000 * (cpu_seconds(pg_pid) - db0) / n if pg else 0.0
+            # writing transactions during the run (each takes one xid; so does txid_current)
+            result["uses_per_txn"] = n / max(1, last_xid(url) - xid0 - 1) if pg else 1.0
         finally:
             stop(proc)
         result["violations"] = verify_clean(url)
@@ -403,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
           f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
+          f" {'uses/txn':>9}"
           f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
           f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.sqlite_threads}; load {os.getloadavg()[0]:.1f})")
@@ -413,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
                 else f"{'-':>20}")
         print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
               f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
+              f" {r['uses_per_txn']:9.1f}"
               f"  verify-ledger violations: {r['violations']}", flush=True)
     return 0
 

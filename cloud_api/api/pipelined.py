@@ -49,9 +49,6 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 BATCHES = "point_use_batches"   # app.extensions: the app's GroupCommit of point uses
 Made = tuple[Response, str]      # a point use made: its response and 取引済番号
-# statements.INSERT_RECORDS_PG's arrays: CLAIM_RECORD's values, then the stored response
-RECORD_COLUMNS = ("scopes", "keys", "request_hashes", "created_ats", "statuses", "bodies",
-                  "txn_ids")
 
 
 def with_fast_path(fast: Callable[[], Response | None]) -> Callable[[F], F]:
@@ -145,7 +142,7 @@ def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> lis
                                                     uses[i].debit["holder_key"]))
     items = json.dumps([uses[i].as_item(pos) for pos, i in enumerate(order)], default=_iso)
     made: list[Made | None] = [None] * len(uses)
-    records: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}
+    records: list[dict[str, Any]] = []
     with sessions() as session:
         try:
             for ord_, outcome, *debited in sql.run(session, sql.POINT_USES_PG,
@@ -157,12 +154,11 @@ def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> lis
                                      debit_result((outcome, *debited), use.header))
                 response = current_app.make_response((receipt.to_json(), 201))
                 made[order[ord_]] = (response, receipt.txn_no)
-                for name, value in zip(RECORD_COLUMNS, (
-                        *use.claim.values(), 201, response.get_data(as_text=True),
-                        receipt.txn_id)):
-                    records[name].append(value)
-            if records["txn_ids"]:
-                sql.run(session, sql.INSERT_RECORDS_PG, records)
+                records.append({**use.claim, "status": 201, "txn_id": receipt.txn_id,
+                                "response_body": response.get_data(as_text=True)})
+            if records:
+                sql.run(session, sql.INSERT_RECORDS_PG,
+                        {"records": json.dumps(records, default=_iso)})
         except DBAPIError:   # a deadlock, a key claimed meanwhile: nothing is kept
             session.rollback()
             log.warning("a batch of %d point uses was rolled back; each takes the general path",

@@ -99,7 +99,6 @@ POINT_USES_PG = Sql("SELECT ord, outcome, txn_id, txn_no, book_after, usable_aft
                     "FROM ledger_point_uses(CAST(:uses AS JSONB))")
 INSERT_RECORDS_PG = Sql(
     "INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, "
-    "response_body, txn_id) SELECT * FROM unnest(CAST(:scopes AS TEXT[]), "
-    "CAST(:keys AS TEXT[]), CAST(:request_hashes AS TEXT[]), "
-    "CAST(:created_ats AS TIMESTAMPTZ[]), CAST(:statuses AS INTEGER[]), "
-    "CAST(:bodies AS TEXT[]), CAST(:txn_ids AS BIGINT[]))")
+    "response_body, txn_id) SELECT x.* FROM jsonb_to_recordset(CAST(:records AS JSONB)) AS "
+    "x(scope text, key text, request_hash text, created_at timestamptz, status integer, "
+    "response_body text, txn_id bigint)")

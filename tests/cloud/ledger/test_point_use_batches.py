@@ -202,3 +202,40 @@ def test_a_failed_batch_sends_every_use_down_the_general_path(
     assert _balance(world) == 50 - 1 - 1 - 5 - 5
     with unit_of_work(world.sessions) as s:
         assert verify(s) == []
+
+
+def test_one_key_twice_in_a_batch_applies_once(app, world, grant_via_api, signed_client,
+                                               monkeypatch, postgres_only):
+    """Both copies pass the key check (neither record exists yet) and are debited; inserting
+    the second record fails on the unique key, the batch is rolled back, and the general path
+    makes one and replays it to the other."""
+    grant_via_api(100)
+    client = signed_client(MUSEUM)
+    for _ in range(2):
+        assert client.post("/api/v1/spend", _spend_body(world, 1)).status_code == 201
+    commit, sizes, release = _held_batches(app, monkeypatch)
+    body = json.dumps(_spend_body(world, 9)).encode()
+    key = {"Idempotency-Key": "twice-in-one-batch"}
+    copies = [client.headers("POST", "/api/v1/spend", body, **key) for _ in range(2)]
+    blocker_body = json.dumps(_spend_body(world, 2)).encode()
+    blocker = client.headers("POST", "/api/v1/spend", blocker_body)
+
+    def send(data: bytes, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        return app.test_client().open("/api/v1/spend", method="POST", data=data,
+                                      headers=headers)
+
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(send, blocker_body, blocker)
+        _wait_for(lambda: len(sizes) == 1)
+        futures = [pool.submit(send, body, headers) for headers in copies]
+        _wait_for(lambda: len(commit._queue) == 2)
+        release.set()
+        answers = [f.result() for f in futures]
+        assert first.result().status_code == 201
+    assert sizes == [1, 2]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert sorted(a.headers.get("Idempotent-Replayed") or "" for a in answers) == ["", "true"]
+    assert _balance(world) == 100 - 1 - 1 - 2 - 9
+    with unit_of_work(world.sessions) as s:
+        assert verify(s) == []

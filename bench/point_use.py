@@ -16,8 +16,10 @@ private cluster started here (initdb in a temporary folder, loopback only, stopp
 running the statements of one point use on the general path, one transaction each (nonce,
 idempotency claim, ledger_debit, completion; `PrivatePostgres.spend_script`): what the database
 alone does without the group commit. `uses/txn` is how many point uses shared a transaction on
-average in the HTTP run (the group commit of cloud_api/api/pipelined.py). Afterwards
-verify-ledger must be clean.
+average in the HTTP run (the group commit of cloud_api/api/pipelined.py), and the last column
+is the database alone running such batches (`PrivatePostgres.batch_script`: ledger_point_uses
+plus the idempotency records, that many uses per commit): the ceiling for the app on this
+machine. Afterwards verify-ledger must be clean.
 """
 from __future__ import annotations
 
@@ -338,6 +340,35 @@ COMMIT;
             shutil.chown(path, "postgres")
         return str(path)
 
+    def batch_script(self, url: str, uses: int) -> str:
+        """A pgbench script of one group commit of `uses` point uses, as the app sends it:
+        ledger_point_uses over `uses` uses of the client's terminal (its own card holders),
+        then their idempotency records with a response of a receipt's size, one commit."""
+        from sqlalchemy import create_engine, text
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            point, low = conn.execute(text(
+                "SELECT MIN(point_id), MIN(holder_id) FROM ledger_accounts "
+                "WHERE kind = 'holder'")).one()
+            settlement = conn.execute(text("SELECT MIN(id) FROM ledger_accounts "
+                                           "WHERE kind = 'settlement'")).scalar_one()
+        engine.dispose()
+        tid = "CAST(90000000 + :client_id AS TEXT)"
+        body = '{"txn_no": "2026112200001", "point_name": "川崎市ポイント", "x": "' + "0" * 160 + '"}'
+        row = ", ".join(f"'n_{c}', t.{c}" for c in (
+            "state", "public_key", "fingerprint", "category", "also_point_use",
+            "municipality_code", "id_business_id", "place", "name"))
+        path = self.dir / f"batch{uses}.sql"
+        path.write_text(f"""\\set h random({low} + :client_id * {HOLDERS_PER_TERMINAL}, {low} + :client_id * {HOLDERS_PER_TERMINAL} + {HOLDERS_PER_TERMINAL - uses})
+BEGIN;
+SELECT count(*) FROM ledger_point_uses((SELECT jsonb_agg(jsonb_build_object('ord', g, 'n_terminal_id', t.terminal_id, 'n_nonce', md5(random()::text), 'n_seen_at', now(), {row}, 'c_scope', t.terminal_id, 'c_key', md5(random()::text), 'c_request_hash', 'pgbench', 'c_created_at', now(), 'd_holder_key', 'holder:{point}:' || (:h + g), 'd_to_account', {settlement}, 'd_amount', 1, 'd_business_date', CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), 'd_scope', t.terminal_id, 'd_kind', 'spend', 'd_executed_at', now(), 'd_point_id', {point}, 'd_holder_id', :h + g, 'd_mykey_id', 'PGBENCH0', 'd_terminal_id', t.terminal_id, 'd_place', t.place, 'd_municipality_code', t.municipality_code, 'd_reason', '')) FROM generate_series(0, {uses - 1}) g, terminals t WHERE t.terminal_id = {tid}));
+INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, response_body) SELECT {tid}, md5(random()::text), 'pgbench', now(), 201, '{body}' FROM generate_series(1, {uses});
+COMMIT;
+""")
+        if self.run:
+            shutil.chown(path, "postgres")
+        return str(path)
+
 
 # ---------------------------------------------------------------- main
 def last_xid(url: str) -> int:
@@ -390,6 +421,9 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
             result["pgbench_tps"] = pg.pgbench(args.terminals, int(args.seconds))
             result["pgbench_spend_tps"] = pg.pgbench(args.terminals, int(args.seconds),
                                                      pg.spend_script(url))
+            uses = max(1, round(float(result["uses_per_txn"])))  # type: ignore[arg-type]
+            result["pgbench_batch_uses"] = uses * pg.pgbench(
+                args.terminals, int(args.seconds), pg.batch_script(url, uses))
         return result
     finally:
         if pg:
@@ -418,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
           f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
-          f" {'uses/txn':>9}"
+          f" {'uses/txn':>9} {'its batch in pgbench, uses/s':>29}"
           f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
           f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.sqlite_threads}; load {os.getloadavg()[0]:.1f})")
@@ -427,9 +461,11 @@ def main(argv: list[str] | None = None) -> int:
         base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
         same = (f"{r['pgbench_spend_tps']:20.0f}" if "pgbench_spend_tps" in r
                 else f"{'-':>20}")
+        batch = (f"{r['pgbench_batch_uses']:29.0f}" if "pgbench_batch_uses" in r
+                 else f"{'-':>29}")
         print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
               f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
-              f" {r['uses_per_txn']:9.1f}"
+              f" {r['uses_per_txn']:9.1f} {batch}"
               f"  verify-ledger violations: {r['violations']}", flush=True)
     return 0
 

@@ -16,7 +16,7 @@ private cluster started here (initdb in a temporary folder, loopback only, stopp
 running the statements of one point use on the general path, one transaction each (nonce,
 idempotency claim, ledger_debit, completion; `PrivatePostgres.spend_script`): what the database
 alone does without the group commit. `uses/txn` is how many point uses shared a transaction on
-average in the HTTP run (the group commit of cloud_api/api/pipelined.py), and the last column
+average in the HTTP run (the group commit of cloud_api/api/spend_batches.py), and the last column
 is the database alone running such batches (`PrivatePostgres.batch_script`: ledger_point_uses
 plus the idempotency records, that many uses per commit): the ceiling for the app on this
 machine. Afterwards verify-ledger must be clean.

@@ -93,18 +93,11 @@ def run(session: Session, statement: Sql, params: dict[str, Any] | list[dict[str
             cursor.executemany(text, [_bound(p, binds) for p in params])
             return Rows([], cursor.rowcount)
         cursor.execute(text, _bound(params or {}, binds))
-        return _fetched(cursor, results)
+        rows = cursor.fetchall() if cursor.description else []
     except conn.dialect.loaded_dbapi.Error as exc:
         raise _translated(conn, dbapi, cursor, text, params, exc) from exc
     finally:
         cursor.close()
-
-
-Step = tuple[Sql, dict[str, Any]]   # a statement and its parameters
-
-
-def _fetched(cursor: Any, results: list[Any]) -> Rows:
-    rows = cursor.fetchall() if cursor.description else []
     if results and rows:
         rows = [tuple(v if p is None or v is None else p(v) for v, p in zip(row, results))
                 + tuple(row[len(results):]) for row in rows]

@@ -5,7 +5,7 @@ applies its once-per-person-per-付与日 rule; there is no other way to grant f
 
 Each mutating view runs under `require_terminal(permission)` and `idempotent` (which provides the
 request's session as `g.db` and commits it with the stored response). On PostgreSQL a point use
-that is the common case goes into a group commit first (cloud_api/api/pipelined.py); every other
+that is the common case goes into a group commit first (cloud_api/api/spend_batches.py); every other
 request, and every answer that is not a plain success, comes from the view here.
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 from flask import g
 
-from cloud_api.api import bp, pipelined
+from cloud_api.api import bp, spend_batches
 from cloud_api.api import points_input as inp
 from cloud_api.api.auth import require_terminal
 from cloud_api.api.idempotency import idempotent
-from cloud_api.api.pipelined import with_fast_path
+from cloud_api.api.spend_batches import with_fast_path
 from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError, Forbidden
@@ -43,7 +43,7 @@ def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None):  # ty
 
 
 @bp.post("/spend")
-@with_fast_path(pipelined.spend)
+@with_fast_path(spend_batches.spend)
 @require_terminal("spend")
 @idempotent
 def spend() -> Json:

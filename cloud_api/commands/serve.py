@@ -42,7 +42,7 @@ def default_threads() -> int:
     """SQLite has one writer: beyond two threads they only wait in its busy handler (measured
     with bench/point_use.py: 1 worker × 4 threads p99 460 ms, × 2 threads 92 ms, × 1 thread
     46 ms; two keep a long report download from holding up the counters). On PostgreSQL the
-    point uses of a worker's threads share group commits (cloud_api/api/pipelined.py): a thread
+    point uses of a worker's threads share group commits (cloud_api/api/spend_batches.py): a thread
     waiting for its batch costs nothing, and more of them make bigger batches (2 workers × 4
     threads 528/s, × 8 750/s, × 16 836-861/s in the same hour)."""
     from cloud_api.config import Settings

@@ -13,7 +13,7 @@ It refuses by returning an outcome instead of raising, having written nothing:
 The function is created with the tables (`Base.metadata.create_all`, on PostgreSQL only) and by
 Alembic revision 0005, which keeps its own copy as a migration must; a test compares the two.
 
-`ledger_point_uses` runs the point uses that arrived together (cloud_api/api/pipelined.py, a
+`ledger_point_uses` runs the point uses that arrived together (cloud_api/api/spend_batches.py, a
 group commit) in one statement: for each, in order, what the general path's statements do - take
 the nonce while the terminal row is unchanged (now and then purging the terminal's expired
 nonces first), check that the Idempotency-Key is new, then ledger_debit. A use whose nonce is

@@ -18,7 +18,6 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, ValidationError
-from cloud_api.fastsql import Step
 from cloud_api.models.ledger import IdempotencyRecord
 from cloud_api.services.ledger import statements as sql
 
@@ -56,7 +55,8 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
 
     Raises 422 idempotency_key_reused when the key was used for a different request.
     """
-    record_id = sql.run(session, *claim_step(scope, key, req_hash, now)).scalar()
+    record_id = sql.run(session, sql.CLAIM_RECORD,
+                        claim_params(scope, key, req_hash, now)).scalar()
     if record_id is not None:
         return int(record_id), None
     stored_hash, status, body = sql.run(session, sql.STORED_RECORD,
@@ -67,22 +67,16 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
     return None, StoredResponse(int(status), str(body))
 
 
-def claim_step(scope: str, key: str, req_hash: str, now: datetime) -> Step:
-    """The insert that claims a key: it returns the new record's id, or no row if the key
-    was claimed before."""
-    return sql.CLAIM_RECORD, {"scope": scope, "key": key, "request_hash": req_hash,
-                              "created_at": now}
+def claim_params(scope: str, key: str, req_hash: str, now: datetime) -> dict[str, object]:
+    """The new record's columns (CLAIM_RECORD's parameters)."""
+    return {"scope": scope, "key": key, "request_hash": req_hash, "created_at": now}
 
 
 def complete(session: Session, record_id: int, status: int, body: str,
              txn_id: int | None) -> None:
     """Store the response with the operation (same transaction)."""
-    sql.run(session, *complete_step(record_id, status, body, txn_id))
-
-
-def complete_step(record_id: int, status: int, body: str, txn_id: int | None) -> Step:
-    return sql.COMPLETE_RECORD, {"record_id": record_id, "status": status, "body": body,
-                                 "txn_id": txn_id}
+    sql.run(session, sql.COMPLETE_RECORD,
+            {"record_id": record_id, "status": status, "body": body, "txn_id": txn_id})
 
 
 def purge(session: Session, now: datetime, retention_days: int = RETENTION_DAYS) -> int:

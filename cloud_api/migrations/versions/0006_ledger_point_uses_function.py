@@ -5,7 +5,7 @@ Revises: 0005
 Create Date: 2026-11-22 22:40:00
 
 Creates the PL/pgSQL function ledger_point_uses (cloud_api/models/ledger_functions.py explains
-it; cloud_api/api/pipelined.py calls it). PostgreSQL only. This is the function as of this
+it; cloud_api/api/spend_batches.py calls it). PostgreSQL only. This is the function as of this
 revision (a migration keeps its own copy); tests/cloud/accounts/test_migrations.py checks that
 it equals the one `create_all` makes.
 """

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError, ValidationError
-from cloud_api.fastsql import Step
 from cloud_api.models.ledger import HOLDER
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import account_key, lock_holder_account
@@ -56,15 +55,16 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
 
 
 def _debit_in_database(session: Session, header: TxnHeader, to_account: int) -> Debited:
-    return debit_result(sql.run(session, *debit_step(header, to_account)).rows[0], header)
+    row = sql.run(session, sql.DEBIT_PG, debit_params(header, to_account)).rows[0]
+    return debit_result(row, header)
 
 
-def debit_step(header: TxnHeader, to_account: int) -> Step:
-    """PostgreSQL: the one statement of the debit (ledger_debit), which returns one row."""
+def debit_params(header: TxnHeader, to_account: int) -> dict[str, Any]:
+    """PostgreSQL: the parameters of ledger_debit (statements.DEBIT_PG)."""
     assert header.holder_id is not None and header.corrects_txn_id is None
-    return sql.DEBIT_PG, {**vars(header), "business_date": business_date(header.executed_at),
-                          "to_account": to_account,
-                          "holder_key": account_key(HOLDER, header.point_id, header.holder_id)}
+    return {**vars(header), "business_date": business_date(header.executed_at),
+            "to_account": to_account,
+            "holder_key": account_key(HOLDER, header.point_id, header.holder_id)}
 
 
 def debit_result(row: tuple[Any, ...], header: TxnHeader) -> Debited:

@@ -93,8 +93,9 @@ DEBIT_PG = Sql(
     "CAST(:mykey_id AS TEXT), CAST(:terminal_id AS TEXT), CAST(:place AS TEXT), "
     "CAST(:municipality_code AS TEXT), CAST(:reason AS TEXT))", binds=TXN_BINDS)
 
-# PostgreSQL: point uses that arrived together, in order (ledger_point_uses, same module), and
-# the idempotency records of those made, with their responses, in one statement.
+# PostgreSQL: point uses that arrived together, in order (ledger_point_uses in
+# cloud_api/models/ledger_functions.py), and the idempotency records of those made, with their
+# responses, in one statement.
 POINT_USES_PG = Sql("SELECT ord, outcome, txn_id, txn_no, book_after, usable_after "
                     "FROM ledger_point_uses(CAST(:uses AS JSONB))")
 INSERT_RECORDS_PG = Sql(

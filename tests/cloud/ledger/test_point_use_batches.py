@@ -1,4 +1,4 @@
-"""Group commit of point uses (cloud_api/group_commit.py, cloud_api/api/pipelined.py).
+"""Group commit of point uses (cloud_api/group_commit.py, cloud_api/api/spend_batches.py).
 
 GIVEN callers arriving while a batch runs WHEN it ends THEN they go together in the next batch,
 each gets its own outcome, and an error reaches every caller of its batch only.
@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cloud_api.api import pipelined
+from cloud_api.api import spend_batches
 from cloud_api.db import unit_of_work
 from cloud_api.fastsql import Sql
 from cloud_api.group_commit import GroupCommit
@@ -113,10 +113,10 @@ def _held_batches(app, monkeypatch):  # type: ignore[no-untyped-def]
         sizes.append(len(uses))
         if len(sizes) == 1:
             release.wait(10)
-        return pipelined._run_batch(real, uses)
+        return spend_batches._run_batch(real, uses)
 
     commit = GroupCommit(run)
-    app.extensions[pipelined.BATCHES] = commit
+    app.extensions[spend_batches.BATCHES] = commit
     return commit, sizes, release
 
 
@@ -192,7 +192,7 @@ def test_a_failed_batch_sends_every_use_down_the_general_path(
     client = signed_client(MUSEUM)
     assert client.post("/api/v1/spend", _spend_body(world, 1)).status_code == 201
     assert client.post("/api/v1/spend", _spend_body(world, 1)).status_code == 201
-    monkeypatch.setattr(pipelined.sql, "POINT_USES_PG", Sql(
+    monkeypatch.setattr(spend_batches.sql, "POINT_USES_PG", Sql(
         "SELECT * FROM ledger_point_uses_missing(CAST(:uses AS JSONB))"))
     resp = client.post("/api/v1/spend", _spend_body(world, 5))
     assert resp.status_code == 201, resp.get_json()

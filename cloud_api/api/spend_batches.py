@@ -7,14 +7,16 @@ a valid signature and body, a point the usable-points cache lists for the termin
 settlement account known to exist - it is checked here in Python and handed, with the very
 parameters the general path's statements would get, to a group commit (cloud_api/group_commit.py):
 the uses that arrived together run in one call of `ledger_point_uses`
-(cloud_api/models/ledger_functions.py), which for each takes the nonce, claims the key and
-debits, and their idempotency records are completed in one more statement sent with the commit.
+(cloud_api/models/ledger_functions.py), which for each takes the nonce, checks that the key is
+new and debits; then the idempotency records of the uses made go in with their responses in one
+more statement, and one commit ends the batch.
 
-A use that is not the common case after all - a replayed nonce, a retried key, a short balance,
-a changed terminal row - has its own rows deleted again in that call, so it changed nothing;
-after the commit it takes the general path, which decides it as it always does (and so does
-every use of a batch whose call failed). Every answer is the general path's; the database only
-does less work per use.
+A use that is not the common case after all - a replayed nonce, a key used before, a short
+balance, a changed terminal row - has its nonce deleted again in that call, so it changed
+nothing; after the commit it takes the general path, which decides it as it always does. So does
+every use of a batch that failed (a deadlock, a key claimed meanwhile by another request, which
+makes the records' insert fail on the unique key): the batch is rolled back whole. Every answer
+is the general path's; the database only does less work per use.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from cloud_api.models.ledger import SETTLEMENT
 from cloud_api.services import idempotency, terminal_auth
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import known_system_account
-from cloud_api.services.ledger.debit import debit_result, debit_step
+from cloud_api.services.ledger.debit import debit_params, debit_result
 from cloud_api.services.ledger.journal import TxnHeader
 from cloud_api.services.ledger.spend import log_spend, receipt_of, spend_header
 from cloud_api.services.points import PointRef
@@ -72,9 +74,9 @@ class PointUse:
     receipt needs."""
 
     purge_before: datetime | None
-    nonce: dict[str, Any]       # terminal_auth.INSERT_NONCE_IF_UNCHANGED
-    claim: dict[str, Any]       # statements.CLAIM_RECORD
-    debit: dict[str, Any]       # statements.DEBIT_PG
+    nonce: dict[str, Any]       # terminal_auth.INSERT_NONCE_IF_UNCHANGED's parameters
+    record: dict[str, Any]      # the idempotency record's columns (statements.CLAIM_RECORD's)
+    debit: dict[str, Any]       # ledger_debit's parameters (statements.DEBIT_PG's)
     header: TxnHeader
     point: PointRef
 
@@ -82,7 +84,7 @@ class PointUse:
         """Its element of ledger_point_uses' argument."""
         return {"ord": ord_, "purge_before": self.purge_before,
                 **{f"n_{k}": v for k, v in self.nonce.items()},
-                **{f"c_{k}": v for k, v in self.claim.items()},
+                **{f"c_{k}": v for k, v in self.record.items()},
                 **{f"d_{k}": v for k, v in self.debit.items()}}
 
 
@@ -120,9 +122,9 @@ def _checked_use() -> PointUse | None:
         holder = inp.operation_fields(data)
     except ApiError:
         return None
-    point = inp.usable_cache().peek(terminal, c.clock.today(), int(data["point_id"]))
-    settlement = known_system_account(c.engine, SETTLEMENT, int(data["point_id"]),
-                                      terminal.terminal_id)
+    point_id = int(data["point_id"])
+    point = inp.usable_cache().peek(terminal, c.clock.today(), point_id)
+    settlement = known_system_account(c.engine, SETTLEMENT, point_id, terminal.terminal_id)
     if point is None or settlement is None:
         return None
     header = spend_header(now, terminal, point, holder.holder_id, holder.mykey_id,
@@ -130,8 +132,8 @@ def _checked_use() -> PointUse | None:
     req_hash = idempotency.request_hash(req.method, req.path_with_query, req.body)
     return PointUse(terminal_auth.purge_cutoff(now, window),
                     terminal_auth.nonce_params(req, row, now),
-                    idempotency.claim_step(terminal.terminal_id, key, req_hash, now)[1],
-                    debit_step(header, settlement)[1], header, point)
+                    idempotency.claim_params(terminal.terminal_id, key, req_hash, now),
+                    debit_params(header, settlement), header, point)
 
 
 def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> list[Made | None]:
@@ -154,7 +156,7 @@ def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> lis
                                      debit_result((outcome, *debited), use.header))
                 response = current_app.make_response((receipt.to_json(), 201))
                 made[order[ord_]] = (response, receipt.txn_no)
-                records.append({**use.claim, "status": 201, "txn_id": receipt.txn_id,
+                records.append({**use.record, "status": 201, "txn_id": receipt.txn_id,
                                 "response_body": response.get_data(as_text=True)})
             if records:
                 sql.run(session, sql.INSERT_RECORDS_PG,

@@ -17,8 +17,12 @@ MYKEY_ID = re.compile(r"^[0-9A-Z]{8}$")
 ID_BUSINESS_ID = re.compile(r"^[0-9]{6}$")
 GRANT_BUSINESS_ID = re.compile(r"^[0-9]{4}$")
 POSTAL_CODE = re.compile(r"^[0-9]{7}$")
-PHONE = re.compile(r"^[0-9][0-9-]*[0-9]$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# 画面10's rules, as the terminal applies them (terminal_app/domain/contact.py): a phone number is
+# digit groups joined by single hyphens; an e-mail address is an ASCII local part and a domain of
+# dot-separated labels (letters, digits, inner hyphens).
+PHONE = re.compile(r"^[0-9]+(?:-[0-9]+)*$")
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 CUSTOMER_ID = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 HEX_SERIAL = re.compile(r"^[0-9A-Fa-f]{1,64}$")

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from cloud_api.errors import FieldError
 from cloud_api.messages import message
+from cloud_api.services.validation import EMAIL
 
 DIGITS = re.compile(r"[0-9]+")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # codes of accounts.ACCOUNT_TYPES (the CHECK constraint) -> labels
 ACCOUNT_TYPES = {"": "未選択", "ordinary": "普通預金", "current": "当座預金", "postal": "郵便貯金"}
 

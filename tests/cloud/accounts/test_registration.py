@@ -115,7 +115,11 @@ BAD_CONTACT = [
     ("person", "y" * 31, "too_long"), ("postal_code", "213-0001", "invalid_format"),
     ("postal_code", "213000", "invalid_format"), ("address", "a" * 121, "too_long"),
     ("phone", "044-822-241３", "invalid_format"), ("phone", "0" * 16, "too_long"),
+    ("phone", "044--822-2413", "invalid_format"), ("phone", "-0448222413", "invalid_format"),
     ("email", "abc.example.com", "invalid_format"), ("email", "a@b.c" + "d" * 251, "too_long"),
+    # 画面10's address rule, as the terminal applies it (terminal_app/domain/contact.py)
+    ("email", "山田@example.com", "invalid_format"), ("email", "abc@example", "invalid_format"),
+    ("email", "abc@-example.com", "invalid_format"), ("email", "a b@example.com", "invalid_format"),
     ("id_business_id", "", "required"), ("id_business_id", "999999", "unknown"),
     ("id_business_id", "12", "invalid_format")]
 
@@ -211,3 +215,13 @@ def test_two_machines_registering_at_once_only_one_wins(app, issued, sessions) -
     assert sorted(codes) == [201, 409, 409]
     with sessions() as s:
         assert s.get(Terminal, TID).state == "active"
+
+
+def test_cloud_and_terminal_apply_the_same_contact_formats() -> None:
+    """What the terminal's 画面10 accepts the cloud accepts, and what it refuses the cloud
+    refuses (one rule on both sides of the wire)."""
+    from cloud_api.services import validation
+    from terminal_app.domain import contact
+
+    assert validation.PHONE.pattern == contact.PHONE.pattern
+    assert validation.EMAIL.pattern == contact.EMAIL.pattern

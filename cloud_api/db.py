@@ -32,11 +32,15 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors do not echo the statement's values (`hide_parameters`): a failed
+    statement's message goes to the log with its traceback, and its values may be personal data
+    or secrets (password hashes, tokens, MyKey IDs)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, hide_parameters=True,
+                               connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_pragmas(engine)
         return engine
-    engine = create_engine(url, pool_size=20, max_overflow=20)
+    engine = create_engine(url, pool_size=20, max_overflow=20, hide_parameters=True)
     _ping_when_idle(engine)
     return engine
 

@@ -113,6 +113,7 @@ def _translated(conn: Connection, dbapi: Any, cursor: Any, text: str, params: An
     if lost:
         conn.invalidate(exc)
     return DBAPIError.instance(text, params, exc, dialect.loaded_dbapi.Error,
+                               hide_parameters=conn.engine.hide_parameters,
                                connection_invalidated=lost, dialect=dialect)
 
 

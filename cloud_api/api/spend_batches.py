@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cloud_api.api import points_input as inp
 from cloud_api.api.auth import check_client_version, signed_request
 from cloud_api.app import cloud
+from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError
 from cloud_api.group_commit import GroupCommit
 from cloud_api.models.ledger import SETTLEMENT
@@ -58,7 +59,7 @@ def with_fast_path(fast: Callable[[], Response | None]) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if cloud().engine.dialect.name == "postgresql":
+            if is_postgres(cloud().engine):
                 response = fast()
                 if response is not None:
                     return response
@@ -110,10 +111,10 @@ def _checked_use() -> PointUse | None:
         check_client_version()
         req = signed_request()
         terminal_auth.check_shape(req)
-        row = c.terminal_rows.get(req.terminal_id)
-        if row is None:
+        remembered = terminal_auth.verified_by_remembered_row(req, now, window, c.terminal_rows)
+        if remembered is None:
             return None
-        terminal = terminal_auth.verify_row(row, req, now, window, quiet=True)
+        row, terminal = remembered
         if "spend" not in terminal.permissions:
             return None
         key = idempotency.check_key(request.headers.get("Idempotency-Key"))

@@ -30,7 +30,7 @@ from cloud_api import fastsql
 from cloud_api.errors import AuthError
 from cloud_api.fastsql import DATETIME, Sql
 from cloud_api.models.accounts import TerminalNonce
-from cloud_api.services.terminals import TerminalContext, permissions_for
+from cloud_api.services.terminals import TerminalContext, context_from
 from cloud_api.services.validation import FINGERPRINT, TERMINAL_ID
 from cloud_api.ttl_cache import TtlCache
 
@@ -104,14 +104,11 @@ def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: 
                  rows: TerminalRows | None = None) -> TerminalContext:
     """Verify the request and take its nonce, in the session's transaction; 401 otherwise."""
     check_shape(req)
-    remembered = rows.get(req.terminal_id) if rows is not None else None
-    if remembered is not None and rows is not None:
-        try:
-            context = verify_row(remembered, req, now, window_s, quiet=True)
-            if _take_nonce(session, req, remembered, now, window_s):
-                return context
-        except AuthError:
-            pass
+    remembered = (verified_by_remembered_row(req, now, window_s, rows) if rows is not None
+                  else None)
+    if remembered is not None and _take_nonce(session, req, remembered[0], now, window_s):
+        return remembered[1]
+    if rows is not None:
         # Refused against the remembered row, or the row changed since (a new key after
         # re-registration, another state or category): decide on the row as it is now.
         rows.forget(req.terminal_id)
@@ -123,6 +120,19 @@ def authenticate(session: Session, req: SignedRequest, now: datetime, window_s: 
     if rows is not None:
         rows.put(req.terminal_id, row)
     return context
+
+
+def verified_by_remembered_row(req: SignedRequest, now: datetime, window_s: int,
+                               rows: TerminalRows) -> tuple[tuple[Any, ...], TerminalContext] | None:
+    """The remembered row and the context it verifies the request for; None if no row is
+    remembered or the request is refused against it (then only a fresh row decides)."""
+    row = rows.get(req.terminal_id)
+    if row is None:
+        return None
+    try:
+        return row, verify_row(row, req, now, window_s, quiet=True)
+    except AuthError:
+        return None
 
 
 def _take_nonce(session: Session, req: SignedRequest, row: tuple[Any, ...], now: datetime,
@@ -169,10 +179,7 @@ def verify_row(row: tuple[Any, ...] | None, req: SignedRequest, now: datetime, w
         log.warning("terminal %s: bad signature on %s %s", req.terminal_id, req.method,
                     req.path_with_query)
         raise AuthError("auth_bad_signature")
-    municipality_code, id_business_id, place, name = rest
-    also = bool(also_point_use)
-    return TerminalContext(req.terminal_id, category, also, municipality_code, id_business_id,
-                           place, name, permissions_for(category, also))
+    return context_from(req.terminal_id, category, also_point_use, *rest)
 
 
 def signature_valid(public_key_b64: str, req: SignedRequest) -> bool:

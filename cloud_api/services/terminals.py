@@ -53,9 +53,17 @@ def permissions_for(category: str, also_point_use: bool) -> frozenset[str]:
 
 
 def context_of(t: Terminal) -> TerminalContext:
-    return TerminalContext(t.terminal_id, t.category, t.also_point_use, t.municipality_code,
-                           t.id_business_id, t.place, t.name,
-                           permissions_for(t.category, t.also_point_use))
+    return context_from(t.terminal_id, t.category, t.also_point_use, t.municipality_code,
+                        t.id_business_id, t.place, t.name)
+
+
+def context_from(terminal_id: str, category: str, also_point_use: object,
+                 municipality_code: str, id_business_id: str | None, place: str,
+                 name: str) -> TerminalContext:
+    """The context of a terminal given its columns (a row read with plain SQL)."""
+    also = bool(also_point_use)
+    return TerminalContext(terminal_id, category, also, municipality_code, id_business_id,
+                           place, name, permissions_for(category, also))
 
 
 def get_terminal(session: Session, terminal_id: str, *, lock: bool = False) -> Terminal:

@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8080, help="待ち受けるポート（既定: 8080）")
     parser.add_argument("--workers", type=int, default=2, help="ワーカープロセス数（既定: 2）")
     parser.add_argument("--threads", type=int, default=None,
-                        help="ワーカーあたりのスレッド数（既定: PostgreSQL では 4、SQLite では 2）")
+                        help=f"ワーカーあたりのスレッド数（既定: PostgreSQL では {THREADS}、"
+                             f"SQLite では {SQLITE_THREADS}）")
     parser.add_argument("--server", choices=SERVERS, default=default_server(),
                         help="WSGI サーバ（既定: Linux では granian、それ以外は waitress）")
     parser.add_argument("--log-format", choices=("text", "json"),

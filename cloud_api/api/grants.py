@@ -7,33 +7,26 @@
 - POST /grant-uploads                        a mobile device's offline card reads (画面77→78)
 A business grants one person once per 付与日, whichever device asks (services/grants/awards.py).
 Email notices go out after commit: for uploads here, and for a single grant through an
-after-request hook (a first 201 answer only).
+after-request hook (the view leaves the notice in `g`, so a replayed answer sends none).
 """
 from __future__ import annotations
 
-import logging
-import re
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g
 from sqlalchemy.exc import IntegrityError
 
 from cloud_api.api import bp
 from cloud_api.api import points_input as inp
 from cloud_api.api.auth import require_terminal
-from cloud_api.api.idempotency import REPLAYED, idempotent
+from cloud_api.api.idempotency import idempotent
 from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.services import jpki
 from cloud_api.services.grants import awards, roster, uploads
-from cloud_api.services.ledger.grants_lookup import business_and_point
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.notify import GrantMailer, GrantNotice
-
-log = logging.getLogger(__name__)
-
-SINGLE_GRANT = re.compile(r"^/api/v1/grant-businesses/(\d{4})/grants$")
 
 
 def mailer() -> GrantMailer:
@@ -86,6 +79,9 @@ def post_grant(business_id: str) -> tuple[dict[str, Any], int]:
                                  data["mykey_id"], day, data["client_ref"])
     assert result.receipt is not None
     g.ledger_txn_id = result.receipt.txn_id
+    g.grant_notice = GrantNotice(result.award.mykey_id, result.business_name,
+                                 result.receipt.point_name, result.receipt.amount,
+                                 result.receipt.txn_no)
     return {**result.receipt.to_json(), "grant_business_id": business_id,
             "mykey_id": result.award.mykey_id, "grant_date": day.isoformat()}, 201
 
@@ -112,24 +108,8 @@ def grant_uploads() -> dict[str, Any]:
 @bp.after_app_request
 def notify_ledger_grant(response: Response) -> Response:
     """After a single grant (POST /grant-businesses/<id>/grants) committed, queue the holder's
-    notice."""
-    if (request.method != "POST" or not SINGLE_GRANT.match(request.path)
-            or response.status_code != 201 or response.headers.get(REPLAYED)):
-        return response
-    try:
-        mailer().after_commit([_ledger_notice(response)])
-    except (KeyError, TypeError, ValueError, ApiError) as exc:
-        log.warning("grant notice not queued: %s", type(exc).__name__)
+    notice (the view leaves it in g; a replayed answer never runs the view)."""
+    notice = g.pop("grant_notice", None)
+    if notice is not None and response.status_code == 201:
+        mailer().after_commit([notice])
     return response
-
-
-def _ledger_notice(response: Response) -> GrantNotice:
-    sent, answer = request.get_json(silent=True) or {}, response.get_json()
-    found = SINGLE_GRANT.match(request.path)
-    assert found is not None
-    business_id = found.group(1)
-    with unit_of_work(cloud().sessions) as session:
-        business, _ = business_and_point(session, g.terminal.municipality_code, business_id)
-        name = business.name
-    return GrantNotice(str(sent["mykey_id"]), name, str(answer["point_name"]),
-                       int(answer["amount"]), str(answer["txn_no"]))

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloud_api.clock import JST, Clock
+from cloud_api.clock import Clock
 from cloud_api.errors import ApiError, FieldError, NotFound, ValidationError
 from cloud_api.messages import message
 from cloud_api.models.accounts import GrantBusiness
@@ -49,6 +49,7 @@ class AwardResult:
     award: GrantAward
     fresh: bool
     receipt: Receipt | None = None
+    business_name: str = ""     # with a fresh grant: for the holder's notice
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,6 @@ class AwardRequest:
     amount: int
     grant_date: date
     client_ref: str
-
-
-def grant_day(read_at: datetime) -> date:
-    """The 付与日 of a card read: its JST calendar day."""
-    return read_at.astimezone(JST).date()
 
 
 def read_in_future(read_at: datetime, now: datetime) -> bool:
@@ -109,7 +105,8 @@ def award_once(session: Session, clock: Clock, terminal: TerminalContext,
         log.info("grant %s/%s on %s lost a race to %s", req.business.business_id,
                  req.holder_id, req.grant_date, first.txn_no)
         return AwardResult(first, fresh=False)
-    return AwardResult(row, fresh=True, receipt=receipt)
+    return AwardResult(row, fresh=True, receipt=receipt,
+                       business_name=req.business.name)
 
 
 def _grant_and_record(session: Session, clock: Clock, terminal: TerminalContext,

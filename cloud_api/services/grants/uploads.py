@@ -13,7 +13,7 @@ import binascii
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,9 +26,10 @@ from cloud_api.models.accounts import GrantBusiness
 from cloud_api.models.grants import GrantUploadBatch, GrantUploadItem
 from cloud_api.services import jpki
 from cloud_api.services.cards import holder_for_certificate
-from cloud_api.services.grants.awards import AwardRequest, award_once, grant_day, read_in_future
+from cloud_api.services.grants.awards import AwardRequest, award_once, read_in_future
 from cloud_api.services.grants.roster import roster_points
 from cloud_api.services.ledger.grants_lookup import business_and_point
+from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.points import PointRef
 from cloud_api.services.terminals import TerminalContext
 
@@ -195,7 +196,7 @@ def _award(ctx: UploadContext, decision: Decision) -> Granted | None:
     assert decision.holder_id is not None and decision.points is not None
     result = award_once(ctx.session, ctx.clock, ctx.terminal, AwardRequest(
         ctx.business, ctx.point, decision.holder_id, str(row.mykey_id), decision.points,
-        _read_day(row), row.client_ref))
+        business_date(row.read_at), row.client_ref))
     row.txn_no = result.award.txn_no
     if not result.fresh:
         row.outcome, row.reason = "already_granted", "already_granted"
@@ -207,13 +208,9 @@ def _award(ctx: UploadContext, decision: Decision) -> Granted | None:
 
 def result_json(row: GrantUploadItem, *, replayed: bool) -> dict[str, Any]:
     """One item's outcome; `grant_date` (付与日) for granted and already_granted reads."""
-    day = _read_day(row)
+    day = business_date(row.read_at)
     decided = row.outcome in ("granted", "already_granted")
     return {"client_ref": row.client_ref, "outcome": row.outcome, "mykey_id": row.mykey_id,
             "amount": row.amount, "txn_no": row.txn_no, "reason": row.reason,
             "grant_date": day.isoformat() if decided else None, "replayed": replayed}
 
-
-def _read_day(row: GrantUploadItem) -> date:
-    """The 付与日 of a stored read (SQLite gives back naive JST wall time)."""
-    return grant_day(row.read_at.replace(tzinfo=row.read_at.tzinfo or JST))

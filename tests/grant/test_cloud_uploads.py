@@ -104,6 +104,19 @@ def test_repeated_upload_is_decided_once(cloud_db: Any, demo_world: Any) -> None
         assert verify(s) == []
 
 
+def test_the_same_read_twice_in_one_upload_is_decided_once(cloud_db: Any,
+                                                           demo_world: Any) -> None:
+    put_roster(cloud_db, "MY123456")
+    read = item(demo_world, "MY123456", "m-twice00001")
+    results = upload(cloud_db, demo_world, [read, read])
+    assert [(r["outcome"], r["replayed"]) for r in results] == [("granted", False),
+                                                                ("granted", True)]
+    assert results[0]["txn_no"] == results[1]["txn_no"]
+    assert grants_of(cloud_db, "MY123456") == 1
+    with unit_of_work(cloud_db) as s:
+        assert verify(s) == []
+
+
 def test_two_devices_racing_with_the_same_reads_grant_once(cloud_db: Any,
                                                            demo_world: Any) -> None:
     put_roster(cloud_db, "MY123456")

@@ -142,7 +142,15 @@ def process(session: Session, clock: Clock, terminal: TerminalContext, store: jp
     session.add(batch)
     session.flush()
     ctx = UploadContext(session, clock, terminal, store, business, point, batch)
-    decisions = [_existing(ctx, item) or _judge(ctx, item) for item in items]
+    decisions: list[Decision] = []
+    first: dict[str, Decision] = {}       # the same read twice in one upload is one read
+    for item in items:
+        earlier = first.get(item.client_ref)
+        if earlier is not None:
+            decisions.append(Decision(earlier.row, fresh=False))
+            continue
+        decision = first[item.client_ref] = _existing(ctx, item) or _judge(ctx, item)
+        decisions.append(decision)
     waiting = [d for d in decisions if d.points is not None]
     granted = [g for d in sorted(waiting, key=lambda d: (d.holder_id, d.row.client_ref))
                if (g := _award(ctx, d)) is not None]

@@ -49,15 +49,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cloud_api.clock import JST
+from cloud_api.commands.serve import SQLITE_THREADS, THREADS
 from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
 from cloud_api.services.cards import CardHolderRef, derive_token_secret, issue_card_token
-from cloud_api.services.terminal_auth import canonical_string
+from cloud_api.services.terminal_auth import ROW_COLUMNS, canonical_string
 
 SECRET = "bench-secret-" + "x" * 20
 PATH = "/api/v1/spend"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 WARM_UP_S = 3
 HOLDERS_PER_TERMINAL = 20   # card holders taking turns at each terminal
+TERMINAL_BASE = 90_000_000  # terminal i is f"{TERMINAL_BASE + i:08d}" (pgbench: client i)
+PGBENCH_TERMINAL = f"CAST({TERMINAL_BASE} + :client_id AS TEXT)"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ class Client:
 
 
 # ---------------------------------------------------------------- seeding
-def seed(url: str, terminals: int, holders: int = HOLDERS_PER_TERMINAL) -> list[Client]:
+def seed(url: str, terminals: int) -> list[Client]:
+    """Terminals with HOLDERS_PER_TERMINAL card holders each, created in order (the pgbench
+    scripts rely on terminal i's holders having consecutive ids)."""
     import cloud_api.models  # noqa: F401
     from cloud_api.clock import Clock
     from cloud_api.models.accounts import Holder, Municipality, MykeyIdRegistry, Point, Terminal
@@ -93,7 +98,7 @@ def seed(url: str, terminals: int, holders: int = HOLDERS_PER_TERMINAL) -> list[
     clients = []
     for i in range(terminals):
         key = Ed25519PrivateKey.generate()
-        tid, fp = f"{90000000 + i:08d}", secrets.token_hex(32)
+        tid, fp = f"{TERMINAL_BASE + i:08d}", secrets.token_hex(32)
         pub = key.public_key().public_bytes(serialization.Encoding.Raw,
                                             serialization.PublicFormat.Raw)
         tokens = []
@@ -103,7 +108,7 @@ def seed(url: str, terminals: int, holders: int = HOLDERS_PER_TERMINAL) -> list[
                            password_hash=pw, failed_attempts=0, state="active",
                            public_key=base64.b64encode(pub).decode(), fingerprint=fp,
                            registered_at=now))
-            for h in range(holders):
+            for h in range(HOLDERS_PER_TERMINAL):
                 mykey = f"B{i:03d}{h:04d}"
                 s.add(MykeyIdRegistry(mykey_id=mykey, assigned_at=now))
                 s.flush()
@@ -313,62 +318,66 @@ class PrivatePostgres:
         line = next(ln for ln in res.stdout.splitlines() if ln.startswith("tps"))
         return float(line.split("=")[1].split()[0])
 
-    def spend_script(self, url: str) -> str:
-        """A pgbench script of the statements one point use runs (docs: the hot-path test):
-        nonce, idempotency claim, ledger_debit, completion, in one transaction. Each pgbench
-        client is one of the bench's terminals; holders are drawn at random."""
-        from sqlalchemy import create_engine, text
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            point, low, high = conn.execute(text(
-                "SELECT MIN(point_id), MIN(holder_id), MAX(holder_id) FROM ledger_accounts "
-                "WHERE kind = 'holder'")).one()
-            settlement = conn.execute(text("SELECT MIN(id) FROM ledger_accounts "
-                                           "WHERE kind = 'settlement'")).scalar_one()
-        engine.dispose()
-        tid = "CAST(90000000 + :client_id AS TEXT)"
-        path = self.dir / "spend.sql"
-        path.write_text(f"""\\set h random({low}, {high})
+    def spend_script(self, ids: LedgerIds) -> str:
+        """A pgbench script of the statements one point use runs on the general path: nonce,
+        idempotency claim, ledger_debit, completion, in one transaction. Each pgbench client is
+        one of the bench's terminals; holders are drawn at random."""
+        tid = PGBENCH_TERMINAL
+        return self._script("spend.sql", f"""\\set h random({ids.low}, {ids.high})
 BEGIN;
 INSERT INTO terminal_nonces (terminal_id, nonce, seen_at) SELECT {tid}, md5(random()::text), now() WHERE EXISTS (SELECT 1 FROM terminals WHERE terminal_id = {tid} AND state = 'active') ON CONFLICT (terminal_id, nonce) DO NOTHING RETURNING terminal_id;
 INSERT INTO idempotency_records (scope, key, request_hash, created_at) VALUES ({tid}, md5(random()::text), 'pgbench', now()) ON CONFLICT (scope, key) DO NOTHING RETURNING id \\gset rec_
-SELECT outcome FROM ledger_debit('holder:{point}:' || :h, {settlement}, 1, CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), {tid}, 'spend', now(), {point}, :h, 'PGBENCH0', {tid}, 'pgbench', '141305', '');
+SELECT outcome FROM ledger_debit('holder:{ids.point}:' || :h, {ids.settlement}, 1, CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), {tid}, 'spend', now(), {ids.point}, :h, 'PGBENCH0', {tid}, 'pgbench', '141305', '');
 UPDATE idempotency_records SET status = 201, response_body = '{{}}' WHERE id = :rec_id;
 COMMIT;
 """)
-        if self.run:
-            shutil.chown(path, "postgres")
-        return str(path)
 
-    def batch_script(self, url: str, uses: int) -> str:
+    def batch_script(self, ids: LedgerIds, uses: int) -> str:
         """A pgbench script of one group commit of `uses` point uses, as the app sends it:
         ledger_point_uses over `uses` uses of the client's terminal (its own card holders),
         then their idempotency records with a response of a receipt's size, one commit."""
-        from sqlalchemy import create_engine, text
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            point, low = conn.execute(text(
-                "SELECT MIN(point_id), MIN(holder_id) FROM ledger_accounts "
-                "WHERE kind = 'holder'")).one()
-            settlement = conn.execute(text("SELECT MIN(id) FROM ledger_accounts "
-                                           "WHERE kind = 'settlement'")).scalar_one()
-        engine.dispose()
-        tid = "CAST(90000000 + :client_id AS TEXT)"
+        tid = PGBENCH_TERMINAL
         body = '{"txn_no": "2026112200001", "point_name": "川崎市ポイント", "x": "' + "0" * 160 + '"}'
-        row = ", ".join(f"'n_{c}', t.{c}" for c in (
-            "state", "public_key", "fingerprint", "category", "also_point_use",
-            "municipality_code", "id_business_id", "place", "name"))
-        path = self.dir / f"batch{uses}.sql"
-        path.write_text(f"""\\set h random({low} + :client_id * {HOLDERS_PER_TERMINAL}, {low} + :client_id * {HOLDERS_PER_TERMINAL} + {HOLDERS_PER_TERMINAL - uses})
+        row = ", ".join(f"'n_{c}', t.{c}" for c in ROW_COLUMNS)
+        return self._script(f"batch{uses}.sql", f"""\\set h random({ids.low} + :client_id * {HOLDERS_PER_TERMINAL}, {ids.low} + :client_id * {HOLDERS_PER_TERMINAL} + {HOLDERS_PER_TERMINAL - uses})
 BEGIN;
-SELECT count(*) FROM ledger_point_uses((SELECT jsonb_agg(jsonb_build_object('ord', g, 'n_terminal_id', t.terminal_id, 'n_nonce', md5(random()::text), 'n_seen_at', now(), {row}, 'c_scope', t.terminal_id, 'c_key', md5(random()::text), 'c_request_hash', 'pgbench', 'c_created_at', now(), 'd_holder_key', 'holder:{point}:' || (:h + g), 'd_to_account', {settlement}, 'd_amount', 1, 'd_business_date', CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), 'd_scope', t.terminal_id, 'd_kind', 'spend', 'd_executed_at', now(), 'd_point_id', {point}, 'd_holder_id', :h + g, 'd_mykey_id', 'PGBENCH0', 'd_terminal_id', t.terminal_id, 'd_place', t.place, 'd_municipality_code', t.municipality_code, 'd_reason', '')) FROM generate_series(0, {uses - 1}) g, terminals t WHERE t.terminal_id = {tid}));
+SELECT count(*) FROM ledger_point_uses((SELECT jsonb_agg(jsonb_build_object('ord', g, 'n_terminal_id', t.terminal_id, 'n_nonce', md5(random()::text), 'n_seen_at', now(), {row}, 'c_scope', t.terminal_id, 'c_key', md5(random()::text), 'c_request_hash', 'pgbench', 'c_created_at', now(), 'd_holder_key', 'holder:{ids.point}:' || (:h + g), 'd_to_account', {ids.settlement}, 'd_amount', 1, 'd_business_date', CAST(now() AT TIME ZONE 'Asia/Tokyo' AS DATE), 'd_scope', t.terminal_id, 'd_kind', 'spend', 'd_executed_at', now(), 'd_point_id', {ids.point}, 'd_holder_id', :h + g, 'd_mykey_id', 'PGBENCH0', 'd_terminal_id', t.terminal_id, 'd_place', t.place, 'd_municipality_code', t.municipality_code, 'd_reason', '')) FROM generate_series(0, {uses - 1}) g, terminals t WHERE t.terminal_id = {tid}));
 INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, response_body) SELECT {tid}, md5(random()::text), 'pgbench', now(), 201, '{body}' FROM generate_series(1, {uses});
 COMMIT;
 """)
+
+    def _script(self, name: str, sql: str) -> str:
+        """Write a pgbench script where the postgres user can read it; its path."""
+        path = self.dir / name
+        path.write_text(sql)
         if self.run:
             shutil.chown(path, "postgres")
         return str(path)
 
+
+@dataclass(frozen=True)
+class LedgerIds:
+    """What the pgbench scripts need of the seeded ledger (after the HTTP run)."""
+
+    point: int
+    low: int            # the lowest holder id (terminal 0's first holder)
+    high: int
+    settlement: int     # a settlement account made by the run
+
+    @classmethod
+    def read(cls, url: str) -> LedgerIds:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                point, low, high = conn.execute(text(
+                    "SELECT MIN(point_id), MIN(holder_id), MAX(holder_id) FROM ledger_accounts "
+                    "WHERE kind = 'holder'")).one()
+                settlement = conn.execute(text("SELECT MIN(id) FROM ledger_accounts "
+                                               "WHERE kind = 'settlement'")).scalar_one()
+        finally:
+            engine.dispose()
+        return cls(point, low, high, settlement)
 
 # ---------------------------------------------------------------- main
 def last_xid(url: str) -> int:
@@ -419,11 +428,12 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         result["violations"] = verify_clean(url)
         if pg:
             result["pgbench_tps"] = pg.pgbench(args.terminals, int(args.seconds))
+            ids = LedgerIds.read(url)
             result["pgbench_spend_tps"] = pg.pgbench(args.terminals, int(args.seconds),
-                                                     pg.spend_script(url))
+                                                     pg.spend_script(ids))
             uses = max(1, round(float(result["uses_per_txn"])))  # type: ignore[arg-type]
             result["pgbench_batch_uses"] = uses * pg.pgbench(
-                args.terminals, int(args.seconds), pg.batch_script(url, uses))
+                args.terminals, int(args.seconds), pg.batch_script(ids, uses))
         return result
     finally:
         if pg:
@@ -431,24 +441,28 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=THREADS, help="serve's PostgreSQL default")
     ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
                     help="wrk replays requests signed in advance; python signs each request "
                          "in one process per terminal (the client then competes for the cores)")
     ap.add_argument("--expected-per-s", type=int, default=3000,
                     help="how many requests per second to sign in advance for wrk")
-    ap.add_argument("--sqlite-threads", type=int, default=2,
+    ap.add_argument("--sqlite-threads", type=int, default=SQLITE_THREADS,
                     help="SQLite's one writer: more threads only wait (serve's default too)")
     ap.add_argument("--sqlite-workers", type=int, default=1,
                     help="SQLite has one writer: several processes only add lock waits")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
           f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"

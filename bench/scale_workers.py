@@ -16,14 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import point_use  # noqa: E402
+import point_use
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=point_use.THREADS)
     ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     args = ap.parse_args(argv)
     print(f"{'workers':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}"
@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
           f" load {os.getloadavg()[0]:.1f})")
     rates = []
     for workers in (1, 2):
-        run_args = argparse.Namespace(terminals=args.terminals, seconds=args.seconds,
-                                      workers=workers, threads=args.threads, sqlite_workers=1,
-                                      server=args.server, client="wrk", expected_per_s=3000)
+        run_args = point_use.parser().parse_args([
+            "--terminals", str(args.terminals), "--seconds", str(args.seconds),
+            "--workers", str(workers), "--threads", str(args.threads), "--server", args.server])
         r = point_use.run_one("postgres", run_args)
         rates.append(float(r["per_s"]))  # type: ignore[arg-type]
         print(f"{workers:>7} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}"

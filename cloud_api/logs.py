@@ -63,19 +63,9 @@ def gunicorn_options(log_format: str) -> dict[str, Any]:
     """gunicorn settings that route its error and access logs through the same format."""
     if log_format != "json":
         return {"accesslog": "-"}
-    formatter = {"()": "cloud_api.logs.JsonFormatter"}
-    handler = {"class": "logging.StreamHandler", "formatter": "json",
-               "stream": "ext://sys.stdout"}
     return {"accesslog": "-", "access_log_format": ACCESS_JSON,
-            "logconfig_dict": {"version": 1, "disable_existing_loggers": False,
-                               "formatters": {"json": formatter},
-                               "handlers": {"console": handler},
-                               "root": {"level": "INFO", "handlers": ["console"]},
-                               "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["console"],
-                                                              "propagate": False},
-                                           "gunicorn.access": {"level": "INFO",
-                                                               "handlers": ["console"],
-                                                               "propagate": False}}}}
+            "logconfig_dict": _stdout_config({"()": "cloud_api.logs.JsonFormatter"},
+                                             ("gunicorn.error", "gunicorn.access"))}
 
 
 def granian_options(log_format: str) -> dict[str, Any]:
@@ -85,11 +75,17 @@ def granian_options(log_format: str) -> dict[str, Any]:
         access_format = GRANIAN_ACCESS_TEXT
     else:
         formatter, access_format = {"()": "cloud_api.logs.JsonFormatter"}, GRANIAN_ACCESS_JSON
-    handler = {"class": "logging.StreamHandler", "formatter": "app", "stream": "ext://sys.stdout"}
-    quiet = {"handlers": ["console"], "level": "INFO", "propagate": False}
     return {"log_access": True, "log_access_format": access_format,
-            "log_dictconfig": {"version": 1, "disable_existing_loggers": False,
-                               "formatters": {"app": formatter},
-                               "handlers": {"console": handler},
-                               "root": {"level": "INFO", "handlers": ["console"]},
-                               "loggers": {"_granian": quiet, "granian.access": quiet}}}
+            "log_dictconfig": _stdout_config(formatter, ("_granian", "granian.access"))}
+
+
+def _stdout_config(formatter: dict[str, Any], server_loggers: tuple[str, ...]) -> dict[str, Any]:
+    """A logging dictConfig: everything at INFO to stdout through `formatter`; the server's own
+    loggers write there directly (not again through the root)."""
+    console = {"handlers": ["console"], "level": "INFO"}
+    return {"version": 1, "disable_existing_loggers": False,
+            "formatters": {"app": formatter},
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "app",
+                                     "stream": "ext://sys.stdout"}},
+            "root": console,
+            "loggers": {name: {**console, "propagate": False} for name in server_loggers}}

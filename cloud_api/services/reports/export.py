@@ -22,7 +22,6 @@ from cloud_api.services.reports.place_report import PlaceSummary
 
 BOM = "\ufeff"
 FILE_BLOCK = 256 * 1024
-TEXT_BATCH = 5000                   # detail rows per CSV chunk
 EXCEL_MAX_DETAIL_ROWS = 1_000_000   # a sheet holds 1,048,576 rows; continue on 明細表(2) …
 SUMMARY_HEADER = ["端末設置場所", "取引回数合計", "利用ポイント数合計"]
 DETAIL_HEADER = ["取引日時", "端末設置場所", "マイキーID", "利用ポイント数", "取引済番号"]
@@ -97,7 +96,7 @@ def csv_text_batches(batches: Iterable[Rows]) -> Iterator[str]:
         yield csv_text(batch)
 
 
-def safe_batches(rows: Iterable[Sequence[object]], size: int = TEXT_BATCH) -> Iterator[Rows]:
+def safe_batches(rows: Iterable[Sequence[object]], size: int) -> Iterator[Rows]:
     """Rows made formula-safe, grouped in lists of `size` (for csv_text_batches / excel_blocks)."""
     batch: list[list[object]] = []
     for row in rows:

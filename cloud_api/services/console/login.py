@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import NotFound
@@ -120,48 +120,62 @@ class LockedLogin:
 
 def locked_logins(session: Session, municipality_code: str) -> list[LockedLogin]:
     """The locked staff logins and terminals of one municipality (never another's)."""
-    users = session.scalars(select(ConsoleUser).where(
+    users = session.scalars(_locked_staff(municipality_code).order_by(ConsoleUser.login_id))
+    terminals = session.scalars(_locked_terminals(municipality_code)
+                                .order_by(Terminal.terminal_id))
+    return [_row(u) for u in users] + [_row(t) for t in terminals]
+
+
+def _locked_staff(municipality_code: str) -> Select[ConsoleUser]:
+    return select(ConsoleUser).where(
         ConsoleUser.role == MUNICIPALITY, ConsoleUser.municipality_code == municipality_code,
-        ConsoleUser.locked.is_(True)).order_by(ConsoleUser.login_id))
-    terminals = session.scalars(select(Terminal).where(
-        Terminal.municipality_code == municipality_code,
-        Terminal.state == "locked").order_by(Terminal.terminal_id))
-    return ([_staff_row(u) for u in users] + [_terminal_row(t) for t in terminals])
+        ConsoleUser.locked.is_(True))
 
 
-def _staff_row(user: ConsoleUser) -> LockedLogin:
-    return LockedLogin(STAFF, user.login_id, user.display_name, user.failed_attempts)
+def _locked_terminals(municipality_code: str) -> Select[Terminal]:
+    return select(Terminal).where(Terminal.municipality_code == municipality_code,
+                                  Terminal.state == "locked")
 
 
-def _terminal_row(terminal: Terminal) -> LockedLogin:
-    return LockedLogin(TERMINAL, terminal.terminal_id, f"{terminal.place} {terminal.name}",
-                       terminal.failed_attempts)
+def _row(login: ConsoleUser | Terminal) -> LockedLogin:
+    if isinstance(login, ConsoleUser):
+        return LockedLogin(STAFF, login.login_id, login.display_name, login.failed_attempts)
+    return LockedLogin(TERMINAL, login.terminal_id, f"{login.place} {login.name}",
+                       login.failed_attempts)
 
 
-def find_locked(session: Session, municipality_code: str, kind: str,
-                login_id: str) -> LockedLogin:
+def _locked_one(session: Session, municipality_code: str, kind: str, login_id: str, *,
+                lock: bool = False) -> ConsoleUser | Terminal:
     """One locked login of this municipality; 404 web_unlock_not_found for anything else (another
     municipality's login, a partner's, one not locked, an unknown ID) — nothing is revealed."""
-    found = next((x for x in locked_logins(session, municipality_code)
-                  if x.kind == kind and x.login_id == login_id), None)
+    found: ConsoleUser | Terminal | None = None
+    if kind == STAFF:
+        found = session.scalar(_locked_staff(municipality_code)
+                               .where(ConsoleUser.login_id == login_id))
+    elif kind == TERMINAL:
+        query = _locked_terminals(municipality_code).where(Terminal.terminal_id == login_id)
+        found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
         raise NotFound("web_unlock_not_found")
     return found
 
 
+def find_locked(session: Session, municipality_code: str, kind: str,
+                login_id: str) -> LockedLogin:
+    """One locked login of this municipality (see _locked_one), as the unlock screen shows it."""
+    return _row(_locked_one(session, municipality_code, kind, login_id))
+
+
 def unlock(session: Session, municipality_code: str, kind: str, login_id: str, *,
            by: str) -> LockedLogin:
     """Clear the lockout of one of this municipality's logins (failures back to 0)."""
-    found = find_locked(session, municipality_code, kind, login_id)
-    if kind == STAFF:
-        user = session.scalar(select(ConsoleUser).where(ConsoleUser.login_id == login_id))
-        assert user is not None
-        user.locked, user.failed_attempts = False, 0
+    login = _locked_one(session, municipality_code, kind, login_id, lock=True)
+    found = _row(login)
+    if isinstance(login, ConsoleUser):
+        login.locked, login.failed_attempts = False, 0
     else:
-        terminal = session.get(Terminal, login_id, with_for_update=True)
-        assert terminal is not None
-        terminal.state = "active" if terminal.public_key else "issued"
-        terminal.failed_attempts = 0
+        login.state = "active" if login.public_key else "issued"
+        login.failed_attempts = 0
     log.warning("audit: %s login %s of municipality %s unlocked by console login %s",
                 kind, login_id, municipality_code, by)
     return found

@@ -141,8 +141,8 @@ def start_server(url: str, data_dir: Path, server: str, workers: int,
            "MYKEY_CLOUD_HOME": str(data_dir), "PYTHONPATH": str(ROOT)}
     cmd = [str(Path(sys.executable).parent / "mykey-cloud"), "serve", "--server", server,
            "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
-    log = (data_dir / "server.log").open("wb")   # the access log of every request
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    with (data_dir / "server.log").open("wb") as log:   # the access log of every request
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -1,9 +1,10 @@
 """Logging of the cloud: plain text for people, or one JSON object per line for log pipelines.
 
 `MYKEY_LOG_FORMAT=json` (or `mykey-cloud serve --log-format json`) makes every record of the app
-and of the WSGI server (granian or gunicorn: server and access logs) a single JSON line: time (UTC, ISO 8601), level, logger,
-message, and the traceback under "exc" when there is one. Access lines carry method, path,
-status, bytes, duration and the proxy's X-Request-ID.
+and of the WSGI server (granian or gunicorn: server and access logs) a single JSON line: time
+(UTC, ISO 8601), level, logger, message, and the traceback under "exc" when there is one. Access
+lines carry method, path, status, duration (granian: duration_ms; gunicorn: duration_us, and
+bytes) and the proxy's X-Request-ID.
 """
 from __future__ import annotations
 

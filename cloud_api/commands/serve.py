@@ -8,10 +8,13 @@ waitress is the fallback where neither runs (Windows).
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
 from typing import Any
+
+from flask import Flask
 
 from cloud_api import create_app, logs
 
@@ -55,6 +58,18 @@ def default_threads() -> int:
 THREADS, SQLITE_THREADS = 16, 2
 
 
+def serving_app() -> Flask:
+    """The app as each worker process serves it: built, then everything built so far (the
+    app, its modules, routes, compiled statements: about 140,000 objects) frozen out of the
+    garbage collector's reach. Otherwise every full collection walks them all again and stops
+    the worker for 70-120 ms (measured with bench/point_use.py: p99 34-75 ms before, 25-38 ms
+    after); the objects of requests are collected as before."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def run(args: argparse.Namespace) -> int:
     logs.setup(args.log_format)
     if getattr(args, "threads", None) is None:
@@ -73,7 +88,7 @@ def _granian(args: argparse.Namespace) -> int:
 
     # Each worker is a process with its own pool of `threads` Python threads (a request waiting
     # on the database does not hold up the others); the HTTP parsing runs in Rust.
-    Granian("cloud_api.app:create_app", factory=True, address=args.host, port=args.port,
+    Granian("cloud_api.commands.serve:serving_app", factory=True, address=args.host, port=args.port,
             interface=Interfaces.WSGI, workers=args.workers, blocking_threads=args.threads,
             backlog=1024, workers_kill_timeout=10,
             **logs.granian_options(args.log_format)).serve()
@@ -93,7 +108,7 @@ def _gunicorn(args: argparse.Namespace) -> int:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app()
+            return serving_app()
 
     # gthread: a worker keeps serving while one request waits on the database; no control
     # socket (gunicorn 27 would put one at a fixed path in $HOME, shared by every server).
@@ -106,5 +121,5 @@ def _gunicorn(args: argparse.Namespace) -> int:
 def _waitress(args: argparse.Namespace) -> int:
     import waitress
 
-    waitress.serve(create_app(), host=args.host, port=args.port, threads=max(4, args.workers * 4))
+    waitress.serve(serving_app(), host=args.host, port=args.port, threads=max(4, args.workers * 4))
     return 0

@@ -90,6 +90,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def test_serving_app_freezes_what_start_up_built(env) -> None:
+    """GIVEN a worker's app WHEN built THEN the objects of start-up are out of the garbage
+    collector's reach (a full collection does not walk them again), and the app serves."""
+    import gc
+
+    from cloud_api.commands.serve import serving_app
+
+    before = gc.get_freeze_count()
+    try:
+        app = serving_app()
+        assert gc.get_freeze_count() > before + 10_000
+        assert app.test_client().get("/api/v1/health").json == {"status": "ok"}
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("server", ["granian", "gunicorn", None])
 def test_serve_runs_a_production_server(env, tmp_path: Path, server: str | None) -> None:
     """GIVEN serve with --server (or the default: granian) WHEN asked THEN that server answers."""

@@ -1,8 +1,9 @@
 """PostgreSQL functions of the ledger: a holder debit, and a batch of point uses, each one statement.
 
 `ledger_debit` is services/ledger/debit.py's algorithm run inside PostgreSQL: lock the holder
-account, walk its lots earliest expiry first (a lot counts through its expires_on day), take
-what the amount needs, number the transaction (取引済番号 counter of the scope and day) and write
+account, take its book balance from its latest entry, walk its usable lots earliest expiry first
+(a lot counts through its expires_on day; the expired ones are not read), take what the amount
+needs, number the transaction (取引済番号 counter of the scope and day) and write
 header, entries and lot consumptions. A point use then costs one statement instead of six round
 trips between the app and the database. The Python version stays the one SQLite runs; both run
 the same tests (the `db` tests run on SQLite and on PostgreSQL).
@@ -11,7 +12,8 @@ It refuses by returning an outcome instead of raising, having written nothing:
 'insufficient_balance' or 'txn_number_exhausted'.
 
 The function is created with the tables (`Base.metadata.create_all`, on PostgreSQL only) and by
-Alembic revision 0005, which keeps its own copy as a migration must; a test compares the two.
+Alembic revision 0005 (revision 0007 replaced it with this version, which no longer reads the
+expired lots), each keeping its own copy as a migration must; a test compares the latest.
 
 `ledger_point_uses` runs the point uses that arrived together (cloud_api/api/spend_batches.py, a
 group commit) in one statement: for each, in order, what the general path's statements do - take
@@ -56,15 +58,15 @@ BEGIN
                             NULL::bigint, NULL::bigint;
         RETURN;
     END IF;
+    v_book := COALESCE((SELECT e.balance_after FROM journal_entries e
+                        WHERE e.account_id = v_account ORDER BY e.id DESC LIMIT 1), 0);
     FOR v_lot IN
         SELECT l.id, l.amount - COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c
-                                          WHERE c.lot_id = l.id), 0) AS remaining,
-               l.expires_on
-        FROM lots l WHERE l.account_id = v_account ORDER BY l.expires_on, l.id
+                                          WHERE c.lot_id = l.id), 0) AS remaining
+        FROM lots l WHERE l.account_id = v_account AND l.expires_on >= p_day
+        ORDER BY l.expires_on, l.id
     LOOP
         CONTINUE WHEN v_lot.remaining <= 0;
-        v_book := v_book + v_lot.remaining;
-        CONTINUE WHEN v_lot.expires_on < p_day;
         v_usable := v_usable + v_lot.remaining;
         IF v_left > 0 THEN
             v_take := LEAST(v_left, v_lot.remaining);

@@ -18,8 +18,8 @@ from cloud_api.clock import Clock
 from cloud_api.errors import ApiError, NotFound
 from cloud_api.models.ledger import SETTLEMENT, JournalTxn, Lot, LotConsumption
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
-from cloud_api.services.ledger.journal import Leg, TxnHeader, post
-from cloud_api.services.ledger.lots import add_lot, holder_lots, usable
+from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
+from cloud_api.services.ledger.lots import add_lot, points_left, usable_lots
 from cloud_api.services.ledger.refs import Receipt, business_date
 
 log = logging.getLogger(__name__)
@@ -38,19 +38,18 @@ def reverse_spend(session: Session, *, clock: Clock, scope: str, txn_no: str, re
     if account is None or _already_corrected(session, original.id):
         raise ApiError("txn_already_corrected", 409)
     now = clock.now()
-    lots = holder_lots(session, account)
     settlement = system_account(session, SETTLEMENT, original.point_id, original.terminal_id)
     header = TxnHeader(kind="correction", scope=scope, point_id=original.point_id,
                        amount=original.amount, executed_at=now, holder_id=original.holder_id,
                        mykey_id=original.mykey_id, terminal_id=original.terminal_id,
                        place=original.place, municipality_code=original.municipality_code,
                        reason=reason[:200], corrects_txn_id=original.id)
-    book_after = sum(lot.remaining for lot in lots) + original.amount
+    book_after = book_balance(session, account) + original.amount
     posted = post(session, header, [Leg(settlement, -original.amount),
                                     Leg(account, original.amount, book_after)])
     _restore_lots(session, account, posted.txn_id, original.id)
     today = business_date(now)
-    usable_after = sum(lot.remaining for lot in usable(holder_lots(session, account), today))
+    usable_after = points_left(usable_lots(session, account, today))
     log.info("correction %s/%s reverses %s", scope, posted.txn_no, txn_no)
     return Receipt(posted.txn_id, posted.txn_no, original.terminal_id, original.point_id,
                    point_name, original.amount, usable_after, now)

@@ -1,6 +1,6 @@
 """Taking points out of a holder's account (spend, voucher issue, merge): the shared core.
 
-Lock the holder account, read its usable lots, plan the consumption earliest-expiry first
+Lock the holder account, read its usable lots and its book balance, plan the consumption earliest-expiry first
 (422 insufficient_balance if short), post the transaction and record the lot consumptions.
 On PostgreSQL the same steps run as one statement, the ledger_debit function
 (cloud_api/models/ledger_functions.py); on SQLite, here.
@@ -17,8 +17,8 @@ from cloud_api.errors import ApiError, ValidationError
 from cloud_api.models.ledger import HOLDER
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import account_key, lock_holder_account
-from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
-from cloud_api.services.ledger.lots import holder_lots, plan_consumption, usable
+from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, book_balance, post
+from cloud_api.services.ledger.lots import plan_consumption, points_left, usable_lots
 from cloud_api.services.ledger.refs import MAX_AMOUNT, business_date
 from cloud_api.services.ledger.txn_numbers import raise_exhausted
 
@@ -45,13 +45,12 @@ def debit_holder(session: Session, header: TxnHeader, to_account: int) -> Debite
     account = lock_holder_account(session, header.point_id, header.holder_id)
     if account is None:
         raise ApiError("insufficient_balance", 422)
-    lots = holder_lots(session, account)
-    now_usable = usable(lots, business_date(header.executed_at))
-    plan = plan_consumption(now_usable, amount)
-    book_after = sum(lot.remaining for lot in lots) - amount
+    lots = usable_lots(session, account, business_date(header.executed_at))
+    plan = plan_consumption(lots, amount)
+    book_after = book_balance(session, account) - amount
     posted = post(session, header, [Leg(account, -amount, book_after), Leg(to_account, amount)],
                   plan)
-    return Debited(posted, sum(lot.remaining for lot in now_usable) - amount)
+    return Debited(posted, points_left(lots) - amount)
 
 
 def _debit_in_database(session: Session, header: TxnHeader, to_account: int) -> Debited:

@@ -12,8 +12,8 @@ from cloud_api.clock import Clock
 from cloud_api.models.ledger import ISSUANCE, SYSTEM_SCOPE
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.debit import check_amount
-from cloud_api.services.ledger.journal import Leg, TxnHeader, post
-from cloud_api.services.ledger.lots import add_lot, holder_lots, usable
+from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
+from cloud_api.services.ledger.lots import add_lot, points_left, usable_lots
 from cloud_api.services.ledger.refs import PointLike, Receipt, business_date, valid_through
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,10 @@ def grant(session: Session, *, clock: Clock, point: PointLike, holder_id: int, a
                        amount=amount, executed_at=now, holder_id=holder_id, mykey_id=mykey_id,
                        terminal_id=terminal_id, place=place,
                        municipality_code=point.municipality_code, reason=memo[:200])
-    lots = holder_lots(session, account)
-    book_after = sum(lot.remaining for lot in lots) + amount
+    usable_now = points_left(usable_lots(session, account, today)) + amount
+    book_after = book_balance(session, account) + amount
     posted = post(session, header, [Leg(issuance, -amount), Leg(account, amount, book_after)])
     add_lot(session, account, posted.txn_id, amount, today, valid_through(today, point.validity_days))
-    usable_now = sum(lot.remaining for lot in usable(lots, today)) + amount
     log.info("grant %s: %d pt of point %s to holder %s", posted.txn_no, amount, point.point_id,
              holder_id)
     return Receipt(posted.txn_id, posted.txn_no, terminal_id, point.point_id, point.name, amount,

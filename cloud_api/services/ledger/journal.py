@@ -1,8 +1,8 @@
 """Posting one journal transaction: a numbered header and entries that sum to zero.
 
 Holder-account legs carry the account's book balance after the entry, computed by the caller
-from the holder's lots (book balance = what is left in all its lots) while it holds the account
-lock. System (contra) accounts carry NULL and are summed when needed, so they never become a hot
+from the balance after the account's latest entry (`book_balance`; verify-ledger checks that it
+equals what is left in all its lots) while it holds the account lock. System (contra) accounts carry NULL and are summed when needed, so they never become a hot
 row.
 """
 from __future__ import annotations
@@ -11,11 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cloud_api.db import is_postgres
-from cloud_api.models.ledger import JournalEntry
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.txn_numbers import next_txn_no, raise_exhausted
@@ -96,10 +94,7 @@ def _post_in_one(session: Session, values: dict[str, object], day: date, legs: l
 
 
 def book_balance(session: Session, account_id: int) -> int:
-    """The holder account's balance after its latest entry (expired, unswept lots included).
-
-    Not used on the hot path (the lots give the same figure); for checks and tools."""
-    last = session.execute(
-        select(JournalEntry.balance_after).where(JournalEntry.account_id == account_id)
-        .order_by(JournalEntry.id.desc()).limit(1)).scalar()
+    """The holder account's balance after its latest entry (expired, unswept lots included);
+    0 before its first."""
+    last = sql.run(session, sql.BOOK_BALANCE, {"account_id": account_id}).scalar()
     return int(last or 0)

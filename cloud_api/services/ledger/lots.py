@@ -1,7 +1,11 @@
 """Lots: points with an expiry date, consumed earliest-expiry first.
 
 A lot's remaining amount is its amount minus its consumptions. A lot counts (is usable) through
-its `expires_on` day (JST); after that only the expiry sweep may consume it.
+its `expires_on` day (JST); after that only the expiry sweep may consume it. The lots are read
+from one side of a day only - the usable ones for a debit, the expired ones for the sweep - so
+a holder's expired history is not read again on every use; the account's book balance (expired,
+unswept lots included) is its latest entry's balance_after (journal.book_balance), which
+verify-ledger checks against the lots.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError
+from cloud_api.fastsql import Sql
 from cloud_api.services.ledger import statements as sql
 
 
@@ -24,16 +29,20 @@ class OpenLot:
     expires_on: date
 
 
-def holder_lots(session: Session, account_id: int) -> list[OpenLot]:
-    """Every lot of the account with points left, earliest expiry first (expired ones included
-    until the sweep takes them; `usable` filters by day)."""
-    rows: list[Any] = list(sql.run(session, sql.HOLDER_LOTS, {"account_id": account_id}))
+def usable_lots(session: Session, account_id: int, on: date) -> list[OpenLot]:
+    """The lots of the account with points left that count on `on` (valid through their
+    expires_on day), earliest expiry first."""
+    return _open_lots(session, sql.USABLE_LOTS, account_id, on)
+
+
+def expired_lots(session: Session, account_id: int, on: date) -> list[OpenLot]:
+    """The lots of the account with points left that no longer count on `on`: the sweep's."""
+    return _open_lots(session, sql.EXPIRED_LOTS, account_id, on)
+
+
+def _open_lots(session: Session, statement: Sql, account_id: int, on: date) -> list[OpenLot]:
+    rows: list[Any] = list(sql.run(session, statement, {"account_id": account_id, "day": on}))
     return [OpenLot(int(row[0]), int(row[1]), row[2]) for row in rows]
-
-
-def usable(lots: list[OpenLot], on: date) -> list[OpenLot]:
-    """The lots that count on `on` (valid through their expires_on day)."""
-    return [lot for lot in lots if lot.expires_on >= on]
 
 
 def plan_consumption(lots: list[OpenLot], amount: int) -> list[tuple[int, int]]:
@@ -58,5 +67,5 @@ def add_lot(session: Session, account_id: int, txn_id: int, amount: int, issued_
                                       "expires_on": expires_on})
 
 
-def usable_total(lots: list[OpenLot]) -> int:
+def points_left(lots: list[OpenLot]) -> int:
     return sum(lot.remaining for lot in lots)

@@ -23,12 +23,17 @@ CREATE_ACCOUNT = Sql("INSERT INTO ledger_accounts (key, kind, point_id, holder_i
                      "ON CONFLICT (key) DO NOTHING")
 
 # ---------------------------------------------------------------- lots
-HOLDER_LOTS = Sql(
+# The lots of an account with points left, on one side of a day, earliest expiry first. Only
+# that side is read (ix_lots_account_id_expires_on): a debit never reads the lots that expired
+# before (however long the holder's history), the sweep never the ones still valid.
+_OPEN_LOTS = (
     "SELECT l.id, l.amount - COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c "
     "WHERE c.lot_id = l.id), 0) AS remaining, l.expires_on FROM lots l "
-    "WHERE l.account_id = :account_id AND l.amount > COALESCE((SELECT SUM(c.amount) "
-    "FROM lot_consumptions c WHERE c.lot_id = l.id), 0) ORDER BY l.expires_on, l.id",
-    results=(None, None, DATE))
+    "WHERE l.account_id = :account_id AND l.expires_on {side} :day AND l.amount > "
+    "COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c WHERE c.lot_id = l.id), 0) "
+    "ORDER BY l.expires_on, l.id")
+USABLE_LOTS = Sql(_OPEN_LOTS.format(side=">="), binds={"day": DATE}, results=(None, None, DATE))
+EXPIRED_LOTS = Sql(_OPEN_LOTS.format(side="<"), binds={"day": DATE}, results=(None, None, DATE))
 INSERT_CONSUMPTIONS = Sql("INSERT INTO lot_consumptions (lot_id, txn_id, amount) "
                           "VALUES (:lot_id, :txn_id, :amount)")
 INSERT_LOT = Sql("INSERT INTO lots (account_id, txn_id, amount, issued_on, expires_on) "
@@ -36,6 +41,10 @@ INSERT_LOT = Sql("INSERT INTO lots (account_id, txn_id, amount, issued_on, expir
                  binds={"issued_on": DATE, "expires_on": DATE})
 
 # ---------------------------------------------------------------- journal
+# A holder account's book balance: the balance_after of its latest entry
+# (ix_journal_entries_account_id_id), whatever the length of its history.
+BOOK_BALANCE = Sql("SELECT balance_after FROM journal_entries WHERE account_id = :account_id "
+                   "ORDER BY id DESC LIMIT 1")
 NEXT_SEQUENCE = Sql(
     "INSERT INTO txn_counters (scope, business_date, last_seq) VALUES (:scope, :day, 1) "
     "ON CONFLICT (scope, business_date) DO UPDATE SET last_seq = txn_counters.last_seq + 1 "

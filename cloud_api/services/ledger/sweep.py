@@ -26,8 +26,8 @@ from cloud_api.models.ledger import (
 )
 from cloud_api.services import idempotency
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
-from cloud_api.services.ledger.journal import Leg, TxnHeader, post
-from cloud_api.services.ledger.lots import holder_lots
+from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
+from cloud_api.services.ledger.lots import expired_lots, points_left
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
@@ -70,15 +70,16 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     """One expiry transaction for all expired, unused points of one holder account."""
     now = clock.now()
     account = lock_holder_account(session, point_id, holder_id)
-    every = holder_lots(session, account) if account else []
-    lots = [lot for lot in every if lot.expires_on < business_date(now)]
-    total = sum(lot.remaining for lot in lots)
-    if account is None or total == 0:
+    if account is None:
+        return 0
+    lots = expired_lots(session, account, business_date(now))
+    total = points_left(lots)
+    if total == 0:
         return 0
     expired = system_account(session, EXPIRED, point_id)
     header = TxnHeader(kind="expiry", scope=SYSTEM_SCOPE, point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
-    book_after = sum(lot.remaining for lot in every) - total
+    book_after = book_balance(session, account) - total
     post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],
          [(lot.lot_id, lot.remaining) for lot in lots])
     return total

@@ -57,3 +57,30 @@ def test_migrated_ledger_functions_equal_the_models(db_url: str) -> None:
         assert len(FUNCTIONS) == 2
     finally:
         engine.dispose()
+
+
+def test_downgrading_0007_restores_the_ledger_debit_of_0005(db_url: str) -> None:
+    """GIVEN PostgreSQL at head WHEN downgraded to 0006 THEN ledger_debit is revision 0005's
+    again (it walks every lot), and upgraded again it is the models' (usable lots only)."""
+    if not db_url.startswith("postgresql"):
+        return   # SQLite has no stored functions
+    from alembic import command
+    from sqlalchemy import text
+
+    from cloud_api.models.ledger_functions import LEDGER_DEBIT
+
+    def source() -> str:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT prosrc FROM pg_proc WHERE proname = "
+                                         "'ledger_debit'")).scalar_one()).strip()
+
+    upgrade(db_url)
+    engine = create_engine(db_url)
+    try:
+        command.downgrade(alembic_config(db_url), "0006")
+        old = source()
+        assert "v_book := v_book + v_lot.remaining" in old and "expires_on >= p_day" not in old
+        upgrade(db_url)
+        assert source() == LEDGER_DEBIT.split("$fn$")[1].strip()
+    finally:
+        engine.dispose()

@@ -4,7 +4,7 @@ Every operation (grant, spend, voucher issue / redeem / lapse, merge, expiry, co
 `JournalTxn` whose `JournalEntry` rows sum to zero across `LedgerAccount`s. Holder balances live in
 lots (`Lot`) with an expiry date; spending consumes lots earliest-expiry first (`LotConsumption`).
 Nothing here is updated in place: the only mutable rows are the per-scope per-day transaction
-counter (`TxnCounter`) and the idempotency records. Corrections are new transactions with a reason.
+counter (`TxnCounter`), the idempotency records and the expiry sweep's mark (`SweepMark`). Corrections are new transactions with a reason.
 """
 from __future__ import annotations
 
@@ -118,6 +118,7 @@ class Lot(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("expires_on >= issued_on", name="expiry_after_issue"),
         Index("ix_lots_account_id_expires_on", "account_id", "expires_on"),
+        Index("ix_lots_expires_on", "expires_on"),   # the sweep's: lots expired since its mark
     )
 
     id: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)
@@ -205,6 +206,18 @@ class TxnCounter(Base):
     scope: Mapped[str] = mapped_column(String(8), primary_key=True)
     business_date: Mapped[date] = mapped_column(Date, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class SweepMark(Base):
+    """How far the expiry sweep has got (one row, mutable by design): every lot and voucher that
+    expired before `swept_before` was closed by a sweep that ran to its end, so the next one
+    looks only from that day on (cloud_api/services/ledger/sweep.py)."""
+
+    __tablename__ = "sweep_marks"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    swept_before: Mapped[date] = mapped_column(Date)
 
 
 class IdempotencyRecord(Base):

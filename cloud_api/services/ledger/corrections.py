@@ -2,7 +2,8 @@
 
 Nothing is edited: the correction is a `correction` transaction that reverses the original's
 legs (settlement back to the holder) and re-creates the consumed points as new lots with the
-original lots' issue and expiry dates (expired ones are swept again later). A transaction can
+original lots' issue and expiry dates; points whose lot has expired meanwhile are expired again
+at once, in the same transaction (the sweep relies on no lot being created already expired). A transaction can
 be corrected once: checked under the holder-account lock, and verify-ledger reports a second
 correction. Only point use is correctable here - vouchers are closed by redemption or lapse,
 merges are settled with the street.
@@ -10,6 +11,7 @@ merges are settled with the street.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ from cloud_api.services.ledger.accounts import lock_holder_account, system_accou
 from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
 from cloud_api.services.ledger.lots import add_lot, points_left, usable_lots
 from cloud_api.services.ledger.refs import Receipt, business_date
+from cloud_api.services.ledger.sweep import expire_account
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,9 @@ def reverse_spend(session: Session, *, clock: Clock, scope: str, txn_no: str, re
     book_after = book_balance(session, account) + original.amount
     posted = post(session, header, [Leg(settlement, -original.amount),
                                     Leg(account, original.amount, book_after)])
-    _restore_lots(session, account, posted.txn_id, original.id)
     today = business_date(now)
+    if _restore_lots(session, account, posted.txn_id, original.id, today):
+        expire_account(session, clock, original.point_id, original.holder_id)
     usable_after = points_left(usable_lots(session, account, today))
     log.info("correction %s/%s reverses %s", scope, posted.txn_no, txn_no)
     return Receipt(posted.txn_id, posted.txn_no, original.terminal_id, original.point_id,
@@ -70,10 +74,13 @@ def _already_corrected(session: Session, txn_id: int) -> bool:
                            .where(JournalTxn.corrects_txn_id == txn_id)).scalar() is not None
 
 
-def _restore_lots(session: Session, account: int, txn_id: int, original_id: int) -> None:
+def _restore_lots(session: Session, account: int, txn_id: int, original_id: int,
+                  today: date) -> bool:
+    """The original's consumptions as new lots; whether one of them has already expired."""
     consumed = session.execute(
         select(Lot.issued_on, Lot.expires_on, LotConsumption.amount)
         .join(Lot, Lot.id == LotConsumption.lot_id)
         .where(LotConsumption.txn_id == original_id).order_by(LotConsumption.id)).all()
     for issued_on, expires_on, amount in consumed:
         add_lot(session, account, txn_id, int(amount), issued_on, expires_on)
+    return any(expires_on < today for _, expires_on, _ in consumed)

@@ -32,16 +32,19 @@ class OpenLot:
 def usable_lots(session: Session, account_id: int, on: date) -> list[OpenLot]:
     """The lots of the account with points left that count on `on` (valid through their
     expires_on day), earliest expiry first."""
-    return _open_lots(session, sql.USABLE_LOTS, account_id, on)
+    return _open_lots(session, sql.USABLE_LOTS, {"account_id": account_id, "day": on})
 
 
-def expired_lots(session: Session, account_id: int, on: date) -> list[OpenLot]:
-    """The lots of the account with points left that no longer count on `on`: the sweep's."""
-    return _open_lots(session, sql.EXPIRED_LOTS, account_id, on)
+def expired_lots(session: Session, account_id: int, on: date,
+                 since: date = date.min) -> list[OpenLot]:
+    """The lots of the account with points left that no longer count on `on` and expired on
+    `since` or later: the sweep's."""
+    return _open_lots(session, sql.EXPIRED_LOTS,
+                      {"account_id": account_id, "day": on, "since": since})
 
 
-def _open_lots(session: Session, statement: Sql, account_id: int, on: date) -> list[OpenLot]:
-    rows: list[Any] = list(sql.run(session, statement, {"account_id": account_id, "day": on}))
+def _open_lots(session: Session, statement: Sql, params: dict[str, Any]) -> list[OpenLot]:
+    rows: list[Any] = list(sql.run(session, statement, params))
     return [OpenLot(int(row[0]), int(row[1]), row[2]) for row in rows]
 
 

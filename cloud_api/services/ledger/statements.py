@@ -23,22 +23,31 @@ CREATE_ACCOUNT = Sql("INSERT INTO ledger_accounts (key, kind, point_id, holder_i
                      "ON CONFLICT (key) DO NOTHING")
 
 # ---------------------------------------------------------------- lots
-# The lots of an account with points left, on one side of a day, earliest expiry first. Only
-# that side is read (ix_lots_account_id_expires_on): a debit never reads the lots that expired
-# before (however long the holder's history), the sweep never the ones still valid.
+# The lots of an account with points left in a range of expiry days, earliest expiry first.
+# Only that range is read (ix_lots_account_id_expires_on): a debit never reads the lots that
+# expired before (however long the holder's history), the sweep only those expired since its mark.
 _OPEN_LOTS = (
     "SELECT l.id, l.amount - COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c "
     "WHERE c.lot_id = l.id), 0) AS remaining, l.expires_on FROM lots l "
-    "WHERE l.account_id = :account_id AND l.expires_on {side} :day AND l.amount > "
+    "WHERE l.account_id = :account_id AND {days} AND l.amount > "
     "COALESCE((SELECT SUM(c.amount) FROM lot_consumptions c WHERE c.lot_id = l.id), 0) "
     "ORDER BY l.expires_on, l.id")
-USABLE_LOTS = Sql(_OPEN_LOTS.format(side=">="), binds={"day": DATE}, results=(None, None, DATE))
-EXPIRED_LOTS = Sql(_OPEN_LOTS.format(side="<"), binds={"day": DATE}, results=(None, None, DATE))
+USABLE_LOTS = Sql(_OPEN_LOTS.format(days="l.expires_on >= :day"), binds={"day": DATE},
+                  results=(None, None, DATE))
+EXPIRED_LOTS = Sql(_OPEN_LOTS.format(days="l.expires_on >= :since AND l.expires_on < :day"),
+                   binds={"since": DATE, "day": DATE}, results=(None, None, DATE))
 INSERT_CONSUMPTIONS = Sql("INSERT INTO lot_consumptions (lot_id, txn_id, amount) "
                           "VALUES (:lot_id, :txn_id, :amount)")
 INSERT_LOT = Sql("INSERT INTO lots (account_id, txn_id, amount, issued_on, expires_on) "
                  "VALUES (:account_id, :txn_id, :amount, :issued_on, :expires_on)",
                  binds={"issued_on": DATE, "expires_on": DATE})
+
+# The expiry sweep's mark (models.ledger.SweepMark): read, and moved forward only.
+SWEPT_BEFORE = Sql("SELECT swept_before FROM sweep_marks WHERE id = 1", results=(DATE,))
+ADVANCE_SWEEP_MARK = Sql(
+    "INSERT INTO sweep_marks (id, swept_before) VALUES (1, :day) ON CONFLICT (id) DO UPDATE "
+    "SET swept_before = excluded.swept_before "
+    "WHERE sweep_marks.swept_before < excluded.swept_before", binds={"day": DATE})
 
 # ---------------------------------------------------------------- journal
 # A holder account's book balance: the balance_after of its latest entry

@@ -3,14 +3,22 @@ and idempotency records past their retention.
 
 Each holder account and each voucher is swept in its own short transaction, so the job never
 holds a lock for long and can be re-run at any time (it only finds what is still open).
+
+A sweep that ran to its end moves the mark (models.ledger.SweepMark) to its day less one: every
+lot and voucher that expired before the mark is closed for good, because a lot's remaining only
+ever shrinks and nothing is created already expired (a voucher expires in the future; a
+correction that gives back expired points expires them in its own transaction). So the next
+sweep reads only what expired since the mark, and its work does not grow with the ledger's
+history. The day of margin covers a transaction begun before midnight that commits after the
+sweep has read.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud_api.clock import Clock
@@ -25,6 +33,7 @@ from cloud_api.models.ledger import (
     VoucherClosing,
 )
 from cloud_api.services import idempotency
+from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
 from cloud_api.services.ledger.lots import expired_lots, points_left
@@ -32,6 +41,7 @@ from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
 log = logging.getLogger(__name__)
+MARGIN = timedelta(days=1)
 
 
 @dataclass
@@ -48,31 +58,35 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
     today = business_date(clock.now())
     result = SweepResult()
     with unit_of_work(sessions) as s:
-        accounts = _accounts_with_expired_lots(s, today)
+        since = sql.run(s, sql.SWEPT_BEFORE, {}).scalar() or date.min
+        accounts = _accounts_with_expired_lots(s, since, today)
     for account_id, point_id, holder_id in accounts:
         with unit_of_work(sessions) as s:
-            result.expired_points += expire_account(s, clock, point_id, holder_id)
+            result.expired_points += expire_account(s, clock, point_id, holder_id, since)
         result.expired_accounts += 1
     with unit_of_work(sessions) as s:
-        voucher_ids = _expired_open_vouchers(s, today)
+        voucher_ids = _expired_open_vouchers(s, since, today)
     for voucher_id in voucher_ids:
         with unit_of_work(sessions) as s:
             lapsed = _lapse_one(s, clock, voucher_id, today)
         result.lapsed_points += lapsed
         result.lapsed_vouchers += 1 if lapsed else 0
     with unit_of_work(sessions) as s:
+        sql.run(s, sql.ADVANCE_SWEEP_MARK, {"day": today - MARGIN})
         result.purged_idempotency_records = idempotency.purge(s, clock.now())
     log.info("sweep on %s: %s", today, result)
     return result
 
 
-def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int) -> int:
-    """One expiry transaction for all expired, unused points of one holder account."""
+def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int,
+                   since: date = date.min) -> int:
+    """One expiry transaction for all expired, unused points of one holder account (of the lots
+    that expired on `since` or later: the sweep passes its mark)."""
     now = clock.now()
     account = lock_holder_account(session, point_id, holder_id)
     if account is None:
         return 0
-    lots = expired_lots(session, account, business_date(now))
+    lots = expired_lots(session, account, business_date(now), since)
     total = points_left(lots)
     if total == 0:
         return 0
@@ -85,20 +99,24 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     return total
 
 
-def _accounts_with_expired_lots(session: Session, today: date) -> list[tuple[int, int, int]]:
+def _accounts_with_expired_lots(session: Session, since: date,
+                                today: date) -> list[tuple[int, int, int]]:
+    """The holder accounts with a lot that expired in [since, today) and has points left."""
     used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
             .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
     rows = session.execute(
         select(LedgerAccount.id, LedgerAccount.point_id, LedgerAccount.holder_id)
         .join(Lot, Lot.account_id == LedgerAccount.id)
-        .where(Lot.expires_on < today, Lot.amount > used).distinct()).all()
+        .where(Lot.expires_on >= since, Lot.expires_on < today, Lot.amount > used)
+        .distinct()).all()
     return [(a, p, h) for a, p, h in rows if h is not None]
 
 
-def _expired_open_vouchers(session: Session, today: date) -> list[int]:
-    closed = select(VoucherClosing.voucher_id)
+def _expired_open_vouchers(session: Session, since: date, today: date) -> list[int]:
+    """The vouchers that expired in [since, today) and were neither redeemed nor lapsed."""
+    closed = exists().where(VoucherClosing.voucher_id == Voucher.id)
     return list(session.execute(select(Voucher.id).where(
-        Voucher.expires_on < today, Voucher.id.not_in(closed))).scalars())
+        Voucher.expires_on >= since, Voucher.expires_on < today, ~closed)).scalars())
 
 
 def _lapse_one(session: Session, clock: Clock, voucher_id: int, today: date) -> int:

@@ -63,3 +63,22 @@ def test_verify_finds_a_correction_that_does_not_match(ledger_db, clock, termina
     run(ledger_db, lambda s: s.execute(update(JournalTxn).where(JournalTxn.kind == "correction")
                                        .values(amount=301)))
     assert "ledger_correction_mismatch" in {v.code for v in run(ledger_db, verify)}
+
+
+def test_points_given_back_after_their_lot_expired_expire_again_at_once(ledger_db, clock,
+                                                                       terminal):
+    """GIVEN a use that took 100 points from a lot that has expired since WHEN it is taken back
+    THEN those 100 come back expired: an expiry transaction in the same correction, nothing more
+    usable, nothing left for the sweep, verify-ledger clean."""
+    from cloud_api.services.ledger.sweep import sweep
+
+    used = _setup(ledger_db, clock, terminal)               # 100 of the 2-day lot, 200 of the other
+    clock.advance(days=3)                                   # 2018-01-03: the 2-day lot is over
+    back = run(ledger_db, reverse_spend, clock=clock, scope=terminal.terminal_id,
+               txn_no=used.txn_no, reason="返品")
+    assert back.balance_after == 500                        # only the 200 of the long lot count
+    kinds = run(ledger_db, lambda s: [(t.kind, t.amount) for t in s.query(JournalTxn)
+                                      .order_by(JournalTxn.id)])
+    assert kinds[-2:] == [("correction", 300), ("expiry", 100)]
+    assert sweep(ledger_db, clock).expired_points == 0
+    assert run(ledger_db, verify) == []

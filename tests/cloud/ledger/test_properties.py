@@ -13,9 +13,10 @@ from cloud_api.clock import JST, FixedClock
 from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.services import idempotency
+from cloud_api.services.ledger.accounts import lock_holder_account
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.grant import grant
-from cloud_api.services.ledger.lots import OpenLot, plan_consumption
+from cloud_api.services.ledger.lots import OpenLot, expired_lots, plan_consumption, points_left
 from cloud_api.services.ledger.spend import spend
 from cloud_api.services.ledger.sweep import sweep
 from cloud_api.services.ledger.verify import verify
@@ -64,7 +65,8 @@ def shared_sessions(db_url):
 @given(ops=ops_st)
 def test_balances_follow_a_model_of_expiring_lots(shared_sessions, ops):
     holder = next(_holders)
-    clock = FixedClock(datetime(2018, 1, 1, 10, 0, tzinfo=JST))
+    # Time only moves forward, across examples too: they share one database and the sweep's mark.
+    clock = FixedClock(datetime(2018, 1, 1, 10, 0, tzinfo=JST) + timedelta(days=40 * next(_eras)))
     model: list[list] = []                               # [expires_on, remaining]
     for op, n, validity in ops:
         _apply(shared_sessions, clock, holder, model, op, n, validity)
@@ -78,6 +80,7 @@ def test_balances_follow_a_model_of_expiring_lots(shared_sessions, ops):
 
 
 _holders = itertools.count(1000)
+_eras = itertools.count()   # 12 operations advance the clock by at most 36 days
 
 
 def _apply(sessions, clock, holder, model, op, n, validity):  # type: ignore[no-untyped-def]
@@ -106,6 +109,9 @@ def _apply(sessions, clock, holder, model, op, n, validity):  # type: ignore[no-
         for m in model:
             if m[0] < today:
                 m[1] = 0
+        with unit_of_work(sessions) as s:   # nothing expired is left open after a sweep
+            account = lock_holder_account(s, 1, holder)
+            assert account is None or points_left(expired_lots(s, account, today)) == 0
 
 
 @settings(max_examples=30, deadline=None, database=None,

@@ -162,3 +162,36 @@ def test_sweep_purges_idempotency_records_past_retention(ledger_db, clock):
     claim("new-key-0001", 1)
     assert sweep(ledger_db, clock).purged_idempotency_records == 1
     assert sweep(ledger_db, clock).purged_idempotency_records == 0
+
+
+def test_a_sweep_run_to_its_end_marks_where_the_next_one_starts(ledger_db, clock, point,
+                                                                 terminal, monkeypatch):
+    """GIVEN a sweep that fails half-way WHEN run again THEN it still finds everything; once one
+    has run to its end, the mark is its day less one and later expiries are still swept."""
+    from cloud_api.services.ledger import statements as sql
+    from cloud_api.services.ledger import sweep as sweep_module
+
+    def mark():  # type: ignore[no-untyped-def]
+        return run(ledger_db, lambda s: sql.run(s, sql.SWEPT_BEFORE, {}).scalar())
+
+    _grant(ledger_db, clock, Pt(1, validity_days=1), amount=100)   # valid through 2017-12-31
+    clock.advance(days=2)                                          # 2018-01-02
+    real = sweep_module.expire_account
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the database went away")
+    monkeypatch.setattr(sweep_module, "expire_account", failing)
+    with pytest.raises(RuntimeError):
+        sweep(ledger_db, clock)
+    assert mark() is None
+    monkeypatch.setattr(sweep_module, "expire_account", real)
+    assert sweep(ledger_db, clock).expired_points == 100
+    assert mark() == date(2018, 1, 1)
+
+    _grant(ledger_db, clock, Pt(1, validity_days=1), amount=40)    # valid through 2018-01-02
+    _issue(ledger_db, clock, terminal, point, amount=10, days=1)   # valid through 2018-01-02
+    clock.advance(days=5)                                          # 2018-01-07
+    result = sweep(ledger_db, clock)
+    assert (result.expired_points, result.lapsed_points) == (30, 10)
+    assert mark() == date(2018, 1, 6)
+    assert run(ledger_db, verify) == []

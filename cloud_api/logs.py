@@ -57,8 +57,7 @@ def setup(log_format: str, level: int = logging.INFO) -> None:
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    import os
-    root.setLevel(logging.WARNING if os.environ.get("XX_NOLOG") else level)
+    root.setLevel(level)
 
 
 def gunicorn_options(log_format: str) -> dict[str, Any]:
@@ -77,8 +76,7 @@ def granian_options(log_format: str) -> dict[str, Any]:
         access_format = GRANIAN_ACCESS_TEXT
     else:
         formatter, access_format = {"()": "cloud_api.logs.JsonFormatter"}, GRANIAN_ACCESS_JSON
-    import os
-    return {"log_access": not os.environ.get("XX_NOACCESS"), "log_access_format": access_format,
+    return {"log_access": True, "log_access_format": access_format,
             "log_dictconfig": _stdout_config(formatter, ("_granian", "granian.access"))}
 
 

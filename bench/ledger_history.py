@@ -1,16 +1,15 @@
 """Benchmark: a point use (and a grant) for a holder with a long history, beside a new holder.
 
-A holder who has used the card for years has many lots that expired (and were swept) and
-thousands of lot consumptions. A point use must not get slower with that history: the debit
-reads the book balance from the account's latest entry and only the lots still valid today,
-never the expired ones (cloud_api/services/ledger/lots.py, ledger_debit). The script builds one
-holder with `--lots` past grants of `--validity` days, each followed by `--uses-per-lot` uses
-and then the expiry sweep, and one holder with a single grant; then it alternates point uses
-(and grants) of the two through the same services the API calls, one transaction each, and
-prints the time per operation of each and the ratio. History-independent means a ratio near 1.
-It also prints the time of the sweep (run once per past grant, with one lot to expire) in the
-first and in the last fifth of the history: the sweep reads only what expired since its mark, so that ratio too
-stays near 1.
+A holder who has used the card for years has many lots that expired (and were swept) and thousands
+of lot consumptions. A point use must not get slower with that history: the debit reads the book
+balance from the account's latest entry and only the lots still valid today, never the expired
+ones (cloud_api/services/ledger/lots.py, ledger_debit). The script builds one holder with `--lots`
+past grants of `--validity` days, each followed by `--uses-per-lot` uses and then the expiry
+sweep, and one holder with a single grant; then it alternates point uses (and grants) of the two
+through the same services the API calls, one transaction each, and prints the time per operation
+of each and the ratio. History-independent means a ratio near 1. It also prints the time of the
+sweep (run once per past grant, with one lot to expire) in the first and in the last fifth of the
+history: the sweep reads only what expired since its mark, so that ratio too stays near 1.
 
 Usage:
   python bench/ledger_history.py --url sqlite:///history.db
@@ -28,6 +27,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,7 +57,7 @@ class Counter:
 
 
 def build(url: str, lots: int, uses_per_lot: int, validity: int) -> tuple[
-        object, PointRef, dict[str, int], datetime, list[float]]:
+        sessionmaker[Session], PointRef, dict[str, int], datetime, list[float]]:
     """Fresh tables, the two holders and the long history; (sessions, point, holder ids, now,
     seconds of each sweep)."""
     engine = make_engine(url)
@@ -99,7 +100,7 @@ def build(url: str, lots: int, uses_per_lot: int, validity: int) -> tuple[
     return sessions, ref, ids, now, sweeps
 
 
-def measure(sessions, ref: PointRef, ids: dict[str, int], now: datetime,  # type: ignore[no-untyped-def]
+def measure(sessions: sessionmaker[Session], ref: PointRef, ids: dict[str, int], now: datetime,
             ops: int) -> dict[tuple[str, str], list[float]]:
     """Seconds per operation, by (operation, holder); the two holders alternate."""
     clock = FixedClock(now)
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                                                 args.validity)
         built = time.perf_counter() - t0
         times = measure(sessions, ref, ids, now, args.ops)
-        with unit_of_work(sessions) as s:   # type: ignore[arg-type]
+        with unit_of_work(sessions) as s:
             violations = len(verify(s))
     print(f"{url.split(':')[0]}: long history = {args.lots} expired lots, "
           f"{args.lots * args.uses_per_lot} past point uses (built in {built:.0f} s)")

@@ -1,10 +1,11 @@
 """The point ledger: double-entry, append-only journal of every point movement.
 
 Every operation (grant, spend, voucher issue / redeem / lapse, merge, expiry, correction) is one
-`JournalTxn` whose `JournalEntry` rows sum to zero across `LedgerAccount`s. Holder balances live in
-lots (`Lot`) with an expiry date; spending consumes lots earliest-expiry first (`LotConsumption`).
-Nothing here is updated in place: the only mutable rows are the per-scope per-day transaction
-counter (`TxnCounter`), the idempotency records and the expiry sweep's mark (`SweepMark`). Corrections are new transactions with a reason.
+`JournalTxn` whose `JournalEntry` rows sum to zero across `LedgerAccount`s. Holder balances live
+in lots (`Lot`) with an expiry date; spending consumes lots earliest-expiry first
+(`LotConsumption`). Nothing here is updated in place: the only mutable rows are the per-scope
+per-day transaction counter (`TxnCounter`), the idempotency records and the expiry sweep's mark
+(`SweepMark`). Corrections are new transactions with a reason.
 """
 from __future__ import annotations
 

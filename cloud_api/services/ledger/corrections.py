@@ -1,9 +1,9 @@
 """Corrections: a point use taken back (e.g. goods returned) as a new, reasoned transaction.
 
-Nothing is edited: the correction is a `correction` transaction that reverses the original's
-legs (settlement back to the holder) and re-creates the consumed points as new lots with the
-original lots' issue and expiry dates; points whose lot has expired meanwhile are expired again
-at once, in the same transaction (the sweep relies on no lot being created already expired). A transaction can
+Nothing is edited: the correction is a `correction` transaction that reverses the original's legs
+(settlement back to the holder) and re-creates the consumed points as new lots with the original
+lots' issue and expiry dates; points whose lot has expired meanwhile are expired again at once, in
+the same transaction (the sweep relies on no lot being created already expired). A transaction can
 be corrected once: checked under the holder-account lock, and verify-ledger reports a second
 correction. Only point use is correctable here - vouchers are closed by redemption or lapse,
 merges are settled with the street.
@@ -20,10 +20,10 @@ from cloud_api.clock import Clock
 from cloud_api.errors import ApiError, NotFound
 from cloud_api.models.ledger import SETTLEMENT, JournalTxn, Lot, LotConsumption
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
+from cloud_api.services.ledger.expiry import expire_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
 from cloud_api.services.ledger.lots import add_lot, points_left, usable_lots
 from cloud_api.services.ledger.refs import Receipt, business_date
-from cloud_api.services.ledger.sweep import expire_account
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ def reverse_spend(session: Session, *, clock: Clock, scope: str, txn_no: str, re
                                     Leg(account, original.amount, book_after)])
     today = business_date(now)
     if _restore_lots(session, account, posted.txn_id, original.id, today):
-        expire_account(session, clock, original.point_id, original.holder_id)
+        # numbered in the correction's own scope, whose counter it already holds
+        expire_account(session, clock, original.point_id, original.holder_id, scope=scope)
     usable_after = points_left(usable_lots(session, account, today))
     log.info("correction %s/%s reverses %s", scope, posted.txn_no, txn_no)
     return Receipt(posted.txn_id, posted.txn_no, original.terminal_id, original.point_id,

@@ -1,8 +1,8 @@
 """Taking points out of a holder's account (spend, voucher issue, merge): the shared core.
 
-Lock the holder account, read its usable lots and its book balance, plan the consumption earliest-expiry first
-(422 insufficient_balance if short), post the transaction and record the lot consumptions.
-On PostgreSQL the same steps run as one statement, the ledger_debit function
+Lock the holder account, read its usable lots and its book balance, plan the consumption
+earliest-expiry first (422 insufficient_balance if short), post the transaction and record the lot
+consumptions. On PostgreSQL the same steps run as one statement, the ledger_debit function
 (cloud_api/models/ledger_functions.py); on SQLite, here.
 """
 from __future__ import annotations

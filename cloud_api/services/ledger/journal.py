@@ -1,9 +1,9 @@
 """Posting one journal transaction: a numbered header and entries that sum to zero.
 
-Holder-account legs carry the account's book balance after the entry, computed by the caller
-from the balance after the account's latest entry (`book_balance`; verify-ledger checks that it
-equals what is left in all its lots) while it holds the account lock. System (contra) accounts carry NULL and are summed when needed, so they never become a hot
-row.
+Holder-account legs carry the account's book balance after the entry, computed by the caller from
+the balance after the account's latest entry (`book_balance`; verify-ledger checks that it equals
+what is left in all its lots) while it holds the account lock. System (contra) accounts carry NULL
+and are summed when needed, so they never become a hot row.
 """
 from __future__ import annotations
 

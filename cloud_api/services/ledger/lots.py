@@ -50,7 +50,7 @@ def _open_lots(session: Session, statement: Sql, params: dict[str, Any]) -> list
 
 def plan_consumption(lots: list[OpenLot], amount: int) -> list[tuple[int, int]]:
     """(lot_id, points) to take for `amount`, earliest expiry first; 422 if not enough."""
-    if amount > sum(lot.remaining for lot in lots):
+    if amount > points_left(lots):
         raise ApiError("insufficient_balance", 422)
     plan: list[tuple[int, int]] = []
     left = amount

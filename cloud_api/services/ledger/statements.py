@@ -1,5 +1,5 @@
 """The ledger's hot-path statements (plain SQL run by cloud_api.fastsql on the session's
-connection): accounts, lots, journal posting and idempotency records."""
+connection): accounts, lots, journal posting and idempotency records; and the sweep's mark."""
 from __future__ import annotations
 
 from typing import Any
@@ -41,13 +41,6 @@ INSERT_CONSUMPTIONS = Sql("INSERT INTO lot_consumptions (lot_id, txn_id, amount)
 INSERT_LOT = Sql("INSERT INTO lots (account_id, txn_id, amount, issued_on, expires_on) "
                  "VALUES (:account_id, :txn_id, :amount, :issued_on, :expires_on)",
                  binds={"issued_on": DATE, "expires_on": DATE})
-
-# The expiry sweep's mark (models.ledger.SweepMark): read, and moved forward only.
-SWEPT_BEFORE = Sql("SELECT swept_before FROM sweep_marks WHERE id = 1", results=(DATE,))
-ADVANCE_SWEEP_MARK = Sql(
-    "INSERT INTO sweep_marks (id, swept_before) VALUES (1, :day) ON CONFLICT (id) DO UPDATE "
-    "SET swept_before = excluded.swept_before "
-    "WHERE sweep_marks.swept_before < excluded.swept_before", binds={"day": DATE})
 
 # ---------------------------------------------------------------- journal
 # A holder account's book balance: the balance_after of its latest entry
@@ -121,3 +114,11 @@ INSERT_RECORDS_PG = Sql(
     "response_body, txn_id) SELECT x.* FROM jsonb_to_recordset(CAST(:records AS JSONB)) AS "
     "x(scope text, key text, request_hash text, created_at timestamptz, status integer, "
     "response_body text, txn_id bigint)")
+
+# ---------------------------------------------------------------- the sweep's mark
+# models.ledger.SweepMark: read, and moved forward only (sweep.py).
+SWEPT_BEFORE = Sql("SELECT swept_before FROM sweep_marks WHERE id = 1", results=(DATE,))
+ADVANCE_SWEEP_MARK = Sql(
+    "INSERT INTO sweep_marks (id, swept_before) VALUES (1, :day) ON CONFLICT (id) DO UPDATE "
+    "SET swept_before = excluded.swept_before "
+    "WHERE sweep_marks.swept_before < excluded.swept_before", binds={"day": DATE})

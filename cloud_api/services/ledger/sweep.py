@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from cloud_api.clock import Clock
 from cloud_api.db import unit_of_work
 from cloud_api.models.ledger import (
-    EXPIRED,
-    SYSTEM_SCOPE,
     LedgerAccount,
     Lot,
     LotConsumption,
@@ -34,9 +32,7 @@ from cloud_api.models.ledger import (
 )
 from cloud_api.services import idempotency
 from cloud_api.services.ledger import statements as sql
-from cloud_api.services.ledger.accounts import lock_holder_account, system_account
-from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
-from cloud_api.services.ledger.lots import expired_lots, points_left
+from cloud_api.services.ledger.expiry import expire_account
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
@@ -54,7 +50,7 @@ class SweepResult:
 
 
 def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
-    """Expire every lot past its last day and lapse every voucher past its last day."""
+    """Expire every lot and lapse every voucher past its last day (those since the mark)."""
     today = business_date(clock.now())
     result = SweepResult()
     with unit_of_work(sessions) as s:
@@ -76,27 +72,6 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
         result.purged_idempotency_records = idempotency.purge(s, clock.now())
     log.info("sweep on %s: %s", today, result)
     return result
-
-
-def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int,
-                   since: date = date.min) -> int:
-    """One expiry transaction for all expired, unused points of one holder account (of the lots
-    that expired on `since` or later: the sweep passes its mark)."""
-    now = clock.now()
-    account = lock_holder_account(session, point_id, holder_id)
-    if account is None:
-        return 0
-    lots = expired_lots(session, account, business_date(now), since)
-    total = points_left(lots)
-    if total == 0:
-        return 0
-    expired = system_account(session, EXPIRED, point_id)
-    header = TxnHeader(kind="expiry", scope=SYSTEM_SCOPE, point_id=point_id, amount=total,
-                       executed_at=now, holder_id=holder_id, reason="有効期限切れ")
-    book_after = book_balance(session, account) - total
-    post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],
-         [(lot.lot_id, lot.remaining) for lot in lots])
-    return total
 
 
 def _accounts_with_expired_lots(session: Session, since: date,

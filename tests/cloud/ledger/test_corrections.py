@@ -77,8 +77,9 @@ def test_points_given_back_after_their_lot_expired_expire_again_at_once(ledger_d
     back = run(ledger_db, reverse_spend, clock=clock, scope=terminal.terminal_id,
                txn_no=used.txn_no, reason="返品")
     assert back.balance_after == 500                        # only the 200 of the long lot count
-    kinds = run(ledger_db, lambda s: [(t.kind, t.amount) for t in s.query(JournalTxn)
+    kinds = run(ledger_db, lambda s: [(t.kind, t.amount, t.scope) for t in s.query(JournalTxn)
                                       .order_by(JournalTxn.id)])
-    assert kinds[-2:] == [("correction", 300), ("expiry", 100)]
+    here = terminal.terminal_id                             # numbered at the correcting terminal
+    assert kinds[-2:] == [("correction", 300, here), ("expiry", 100, here)]
     assert sweep(ledger_db, clock).expired_points == 0
     assert run(ledger_db, verify) == []

@@ -9,9 +9,9 @@ from tests.cloud.ledger.world import MUSEUM
 # Statements of one warm /spend, in one transaction (the terminal's row is remembered and
 # re-checked by the nonce insert; the settlement account's id is remembered). SQLite: nonce,
 # idempotency claim, the debit as lock, usable lots, book balance, txn number, txn, entries,
-# consumptions (plus its BEGIN IMMEDIATE), idempotency completion. PostgreSQL (cloud_api/api/spend_batches.py): nonce,
-# key check and debit in one call of ledger_point_uses, then the idempotency record with the
-# response. COMMIT is not a cursor statement.
+# consumptions (plus its BEGIN IMMEDIATE), idempotency completion. PostgreSQL
+# (cloud_api/api/spend_batches.py): nonce, key check and debit in one call of ledger_point_uses,
+# then the idempotency record with the response. COMMIT is not a cursor statement.
 MAX_STATEMENTS = {"postgresql": 2, "sqlite": 11}
 
 

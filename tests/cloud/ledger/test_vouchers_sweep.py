@@ -195,3 +195,27 @@ def test_a_sweep_run_to_its_end_marks_where_the_next_one_starts(ledger_db, clock
     assert (result.expired_points, result.lapsed_points) == (30, 10)
     assert mark() == date(2018, 1, 6)
     assert run(ledger_db, verify) == []
+
+
+def test_verify_reports_what_is_open_behind_the_sweep_mark(ledger_db, clock, point, terminal):
+    """GIVEN a mark moved past a lot and a voucher still open (a clock that ran ahead, say) WHEN
+    verify-ledger runs THEN it reports both; once the mark's row is deleted the next sweep takes
+    them and verify-ledger is clean."""
+    from sqlalchemy import delete
+
+    from cloud_api.models.ledger import SweepMark
+    from cloud_api.services.ledger import statements as sql
+
+    _grant(ledger_db, clock, Pt(1, validity_days=1), amount=100)   # valid through 2017-12-31
+    _issue(ledger_db, clock, terminal, point, amount=10, days=1)
+    run(ledger_db, lambda s: sql.run(s, sql.ADVANCE_SWEEP_MARK, {"day": date(2018, 1, 5)}))
+    found = run(ledger_db, verify)
+    assert [(v.code, v.detail.split("=")[0]) for v in found] == [
+        ("ledger_open_before_sweep_mark", "lot_id"),
+        ("ledger_open_before_sweep_mark", "voucher_no")]
+    clock.advance(days=6)
+    assert sweep(ledger_db, clock).expired_points == 0                # behind the mark: unread
+    run(ledger_db, lambda s: s.execute(delete(SweepMark)))
+    result = sweep(ledger_db, clock)
+    assert (result.expired_points, result.lapsed_points) == (90, 10)
+    assert run(ledger_db, verify) == []

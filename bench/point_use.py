@@ -3,6 +3,7 @@
     .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16]
                                         [--seconds 15] [--workers 2] [--threads 16]
                                         [--server granian|gunicorn] [--client wrk|python]
+                                        [--runs 1]
 
 For each database it seeds a fresh cloud (川崎市, one point, N registered terminals with their
 own Ed25519 keys, 20 card holders per terminal taking turns, each with plenty of points), starts
@@ -19,7 +20,9 @@ alone does without the group commit. `uses/txn` is how many point uses shared a 
 average in the HTTP run (the group commit of cloud_api/api/spend_batches.py), and the last column
 is the database alone running such batches (`PrivatePostgres.batch_script`: ledger_point_uses
 plus the idempotency records, that many uses per commit): the ceiling for the app on this
-machine. Afterwards verify-ledger must be clean.
+machine. Each row ends with the rate's ratio to both baselines. Afterwards verify-ledger must be
+clean. This VM's speed varies from run to run by up to a fifth: `--runs N` repeats the whole
+measurement N times and prints the median and the range.
 """
 from __future__ import annotations
 
@@ -185,7 +188,8 @@ def client_loop(c: Client, port: int, seconds: float, start_at: float, out: mp.Q
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     bodies = [json.dumps({"card_token": t, "point_id": c.point_id, "amount": 1}).encode()
               for t in c.card_tokens]
-    latencies, errors = [], 0
+    latencies: list[float] = []
+    errors = 0
     while time.time() < start_at:
         time.sleep(0.005)
     end = start_at + seconds
@@ -458,6 +462,10 @@ def parser() -> argparse.ArgumentParser:
                     help="SQLite's one writer: more threads only wait (serve's default too)")
     ap.add_argument("--sqlite-workers", type=int, default=1,
                     help="SQLite has one writer: several processes only add lock waits")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="runs per database, each from a fresh cloud and cluster; with more "
+                         "than one, the median and the range follow (this VM's speed varies "
+                         "from run to run)")
     return ap
 
 
@@ -471,17 +479,36 @@ def main(argv: list[str] | None = None) -> int:
           f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.sqlite_threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
-        r = run_one(db, args)
-        base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
-        same = (f"{r['pgbench_spend_tps']:20.0f}" if "pgbench_spend_tps" in r
-                else f"{'-':>20}")
-        batch = (f"{r['pgbench_batch_uses']:29.0f}" if "pgbench_batch_uses" in r
-                 else f"{'-':>29}")
-        print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
-              f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
-              f" {r['uses_per_txn']:9.1f} {batch}"
-              f"  verify-ledger violations: {r['violations']}", flush=True)
+        runs: list[dict[str, object]] = []
+        for _ in range(max(1, args.runs)):
+            runs.append(run_one(db, args))
+            _print_row(db, runs[-1])
+        if len(runs) > 1:
+            _print_summary(db, runs)
     return 0
+
+
+def _print_row(db: str, r: dict[str, object]) -> None:
+    base = f"{r['pgbench_tps']:15.0f}" if "pgbench_tps" in r else f"{'-':>15}"
+    same = f"{r['pgbench_spend_tps']:20.0f}" if "pgbench_spend_tps" in r else f"{'-':>20}"
+    batch = f"{r['pgbench_batch_uses']:29.0f}" if "pgbench_batch_uses" in r else f"{'-':>29}"
+    ratios = ""
+    if "pgbench_tps" in r:   # the rate beside the two baselines of the same run
+        rate = float(r["per_s"])  # type: ignore[arg-type]
+        ratios = (f"; ok/s to pgbench -N {rate / float(r['pgbench_tps']):.2f}, to its batch "  # type: ignore[arg-type]
+                  f"in pgbench {rate / float(r['pgbench_batch_uses']):.2f}")  # type: ignore[arg-type]
+    print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
+          f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
+          f" {r['uses_per_txn']:9.1f} {batch}"
+          f"  verify-ledger violations: {r['violations']}{ratios}", flush=True)
+
+
+def _print_summary(db: str, runs: list[dict[str, object]]) -> None:
+    rates = [float(r["per_s"]) for r in runs]  # type: ignore[arg-type]
+    p99s = [float(r["p99_ms"]) for r in runs]  # type: ignore[arg-type]
+    print(f"{db:9} median of {len(runs)} runs: {statistics.median(rates):.0f} ok/s "
+          f"(range {min(rates):.0f}-{max(rates):.0f}), p99 {statistics.median(p99s):.1f} ms "
+          f"(range {min(p99s):.1f}-{max(p99s):.1f})", flush=True)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ which the API client reports as a bad response. Points are ints, times aware dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from terminal_app.domain.contact import Contact
 
 Json = dict[str, Any]
+JST = timezone(timedelta(hours=9), "JST")   # business days and 付与日 are Japanese days
 
 
 def parse_dt(value: str) -> datetime:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
-JST = timezone(timedelta(hours=9), "JST")
+from terminal_app.domain.models import JST
 
 
 def today_jst() -> date:

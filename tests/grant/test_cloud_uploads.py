@@ -29,6 +29,7 @@ from cloud_api.services.ledger.verify import verify
 from cloud_api.services.notify import GrantMailer, GrantNotice
 from cloud_api.services.terminals import context_of
 from terminal_app.demo import build_world, free_port
+from tests.grant.helpers import BRANCH_TERMINAL, GRANT_TERMINAL
 
 BUSINESS = "0001"
 
@@ -55,14 +56,14 @@ def context(sessions: Any) -> Any:
     from cloud_api.models.accounts import Terminal
 
     with unit_of_work(sessions) as s:
-        return context_of(s.get(Terminal, "00053062"))
+        return context_of(s.get(Terminal, GRANT_TERMINAL[0]))
 
 
 def put_roster(sessions: Any, *mykey_ids: str) -> None:
     entries = roster.parse_entries({"entries": [{"mykey_id": m, "points": 100}
                                                 for m in mykey_ids]})
     with unit_of_work(sessions) as s:
-        roster.merge_entries(s, "141305", BUSINESS, "00053062", entries, Clock().now())
+        roster.merge_entries(s, "141305", BUSINESS, GRANT_TERMINAL[0], entries, Clock().now())
 
 
 def item(demo_world: Any, mykey_id: str, ref: str) -> uploads.UploadItem:
@@ -85,7 +86,7 @@ def grants_of(sessions: Any, mykey_id: str) -> int:
     with unit_of_work(sessions) as s:
         return int(s.scalar(select(func.count()).select_from(JournalTxn).where(
             JournalTxn.kind == "grant", JournalTxn.mykey_id == mykey_id,
-            JournalTxn.terminal_id == "00053062")) or 0)
+            JournalTxn.terminal_id == GRANT_TERMINAL[0])) or 0)
 
 
 def test_repeated_upload_is_decided_once(cloud_db: Any, demo_world: Any) -> None:
@@ -177,11 +178,12 @@ def add_second_grant_terminal(sessions: Any) -> Any:
     from cloud_api.services.passwords import hash_password
 
     with unit_of_work(sessions) as s:
-        s.add(Terminal(terminal_id="00053063", municipality_code="141305", category="E",
+        s.add(Terminal(terminal_id=BRANCH_TERMINAL[0], municipality_code="141305", category="E",
                        also_point_use=False, place="XX市支所", name="XX市支所1台目",
-                       state="issued", failed_attempts=0, password_hash=hash_password("branch12")))
+                       state="issued", failed_attempts=0,
+                       password_hash=hash_password(BRANCH_TERMINAL[1])))
     with unit_of_work(sessions) as s:
-        return context_of(s.get(Terminal, "00053063"))
+        return context_of(s.get(Terminal, BRANCH_TERMINAL[0]))
 
 
 def test_two_devices_with_the_same_people_in_opposite_order_grant_each_once(

@@ -36,7 +36,7 @@ def logged_in(terminal: Any, reader: Any = None) -> Any:
 
 def test_login_checks_id_and_password_then_syncs_the_master(terminal: Any) -> None:
     _, grants = terminal()
-    with pytest.raises(UserFacingError, match="00053062"):
+    with pytest.raises(UserFacingError, match=GRANT_TERMINAL[0]):
         grants.support.login("00000000", "x")
     with pytest.raises(UserFacingError, match="端末IDまたは端末パスワード"):
         grants.support.login(GRANT_TERMINAL[0], "wrong-pass")

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from terminal_app.domain.errors import FieldErrors
+from terminal_app.grant_support.mobile import UploadSummary
 from terminal_app.grant_support.models import OfflineRead
 from terminal_app.ui.grant.common import GrantScreen, PersonForm
 from terminal_app.ui.grant.strings import gtr
@@ -49,18 +50,17 @@ class UnlistedScreen(GrantScreen):
             self.run("net", lambda: mobile.upload(business_id), self._uploaded,
                      working=gtr("g77.uploading"))
         else:
-            self._list()
+            self._list(self.grants.mobile.summary(self.business_id))
 
-    def _uploaded(self, summary: Any) -> None:
-        self._list()
+    def _uploaded(self, summary: UploadSummary) -> None:
+        self._list(summary)   # upload() read it after its last chunk was decided
         key = "g77.uploaded_already" if summary.already else "g77.uploaded"
         self.status.info(gtr(key, granted=summary.granted, no_mykey=summary.no_mykey_id,
                              already=len(summary.already)))
 
-    def _list(self) -> None:
+    def _list(self, summary: UploadSummary) -> None:
         self.listing.clear()
         self.already.clear()
-        summary = self.grants.mobile.summary(self.business_id)
         for done in summary.already:
             self.already.addItem(gtr("g78.already_item", mykey_id=done.mykey_id,
                                      grant_date=done.grant_date, txn_no=done.txn_no or "—"))

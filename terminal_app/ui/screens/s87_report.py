@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from terminal_app.domain.models import JST
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, row
@@ -26,7 +27,6 @@ from terminal_app.ui.widgets.info import InfoBlock
 
 log = logging.getLogger(__name__)
 
-JST = timezone(timedelta(hours=9), "JST")
 COLUMNS = ("s87.col_time", "s87.place", "s87.col_mykey", "s87.col_points", "s87.col_txn")
 
 

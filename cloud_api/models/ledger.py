@@ -43,7 +43,17 @@ HOLDER_KINDS = (HOLDER, RESERVE)   # accounts owned by a holder, carrying balanc
 # Journal transaction kinds.
 TXN_KINDS = ("grant", "spend", "voucher_issue", "voucher_redeem", "voucher_lapse", "merge",
              "expiry", "correction", "partner_transfer")
-SYSTEM_SCOPE = "SYSTEM"      # txn-number scope of jobs (sweep) and of grants without a terminal
+
+
+def job_scope(holder_id: int) -> str:
+    """The 取引済番号 scope of what no terminal does - the sweep's expiries and lapses, a partner's
+    transfers, a grant without a terminal: one per card holder, "S" and 7 digits of the holder's
+    id. A terminal's scope is its 8-digit ID. One scope for all jobs would run out of its 99,999
+    numbers on a busy nationwide day (every expiry of the country numbered in it), and every job
+    of the country would wait on its one counter row; per holder, neither happens. A job takes
+    the counter after the lock of what it changes (the holder's account; a lapse, the voucher),
+    as every posting takes its scope's counter last."""
+    return f"S{holder_id % 10_000_000:07d}"
 
 BIGINT = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
 

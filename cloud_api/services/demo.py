@@ -221,5 +221,5 @@ def _top_up(session: Session, clock: Clock, holder: Holder, point: Point) -> int
     if have >= target:
         return 0
     grant(session, clock=clock, point=ref, holder_id=holder.id, amount=target - have,
-          scope="SYSTEM", terminal_id=None, memo="デモデータ", mykey_id=holder.mykey_id)
+          scope=None, terminal_id=None, memo="デモデータ", mykey_id=holder.mykey_id)
     return target - have

@@ -52,8 +52,7 @@ def reverse_spend(session: Session, *, clock: Clock, scope: str, txn_no: str, re
                                     Leg(account, original.amount, book_after)])
     today = business_date(now)
     if _restore_lots(session, account, posted.txn_id, original.id, today):
-        # numbered in the correction's own scope, whose counter it already holds
-        expire_account(session, clock, original.point_id, original.holder_id, scope=scope)
+        expire_account(session, clock, original.point_id, original.holder_id)
     usable_after = points_left(usable_lots(session, account, today))
     log.info("correction %s/%s reverses %s", scope, posted.txn_no, txn_no)
     return Receipt(posted.txn_id, posted.txn_no, original.terminal_id, original.point_id,

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import Clock
-from cloud_api.models.ledger import EXPIRED, SYSTEM_SCOPE
+from cloud_api.models.ledger import EXPIRED, job_scope
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
 from cloud_api.services.ledger.lots import expired_lots, points_left
@@ -18,9 +18,9 @@ from cloud_api.services.ledger.refs import business_date
 
 
 def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int,
-                   since: date = date.min, scope: str = SYSTEM_SCOPE) -> int:
+                   since: date = date.min) -> int:
     """Expire the unused points of the holder's lots that expired on `since` or later (the sweep
-    passes its mark), numbered in `scope`; the points expired (0: no transaction)."""
+    passes its mark), numbered in the holder's job scope; the points expired (0: none)."""
     now = clock.now()
     account = lock_holder_account(session, point_id, holder_id)
     if account is None:
@@ -30,7 +30,7 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     if total == 0:
         return 0
     expired = system_account(session, EXPIRED, point_id)
-    header = TxnHeader(kind="expiry", scope=scope, point_id=point_id, amount=total,
+    header = TxnHeader(kind="expiry", scope=job_scope(holder_id), point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
     book_after = book_balance(session, account) - total
     post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],

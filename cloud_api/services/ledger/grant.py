@@ -9,7 +9,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import Clock
-from cloud_api.models.ledger import ISSUANCE, SYSTEM_SCOPE
+from cloud_api.models.ledger import ISSUANCE, job_scope
 from cloud_api.services.ledger.accounts import lock_holder_account, system_account
 from cloud_api.services.ledger.debit import check_amount
 from cloud_api.services.ledger.journal import Leg, TxnHeader, book_balance, post
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def grant(session: Session, *, clock: Clock, point: PointLike, holder_id: int, amount: int,
-          scope: str, terminal_id: str | None, memo: str = "", mykey_id: str | None = None,
+          scope: str | None, terminal_id: str | None, memo: str = "", mykey_id: str | None = None,
           place: str | None = None) -> Receipt:
     """Credit `amount` points of `point` to the holder; numbered in `scope` (terminal or SYSTEM)."""
     check_amount(amount)
@@ -29,7 +29,7 @@ def grant(session: Session, *, clock: Clock, point: PointLike, holder_id: int, a
     account = lock_holder_account(session, point.point_id, holder_id, create=True)
     assert account is not None
     issuance = system_account(session, ISSUANCE, point.point_id)
-    header = TxnHeader(kind="grant", scope=scope or SYSTEM_SCOPE, point_id=point.point_id,
+    header = TxnHeader(kind="grant", scope=scope or job_scope(holder_id), point_id=point.point_id,
                        amount=amount, executed_at=now, holder_id=holder_id, mykey_id=mykey_id,
                        terminal_id=terminal_id, place=place,
                        municipality_code=point.municipality_code, reason=memo[:200])

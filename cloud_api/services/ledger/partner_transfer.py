@@ -19,7 +19,7 @@ from cloud_api.clock import Clock
 from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError
 from cloud_api.models.accounts import Holder
-from cloud_api.models.ledger import PARTNER, RESERVE, SYSTEM_SCOPE
+from cloud_api.models.ledger import PARTNER, RESERVE, job_scope
 from cloud_api.models.partners import RESERVE_POINT_ID, Partner, PartnerTransfer
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.accounts import lock_holder_account
@@ -103,7 +103,7 @@ def _post(session: Session, partner: Partner, holder: Holder, destination: Point
           points: int, now: datetime) -> int:
     point_id = destination.point_id if destination else RESERVE_POINT_ID
     clearing = _account(session, f"{PARTNER}:{partner.id}:{point_id}", PARTNER, point_id, None)
-    header = TxnHeader(kind="partner_transfer", scope=SYSTEM_SCOPE, point_id=point_id,
+    header = TxnHeader(kind="partner_transfer", scope=job_scope(holder.id), point_id=point_id,
                        amount=points, executed_at=now, holder_id=holder.id,
                        mykey_id=holder.mykey_id,
                        municipality_code=destination.municipality_code if destination else None,

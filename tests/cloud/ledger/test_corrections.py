@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import JournalTxn
+from cloud_api.models.ledger import JournalTxn, job_scope
 from cloud_api.services.ledger import reports
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.corrections import reverse_spend
@@ -79,7 +79,7 @@ def test_points_given_back_after_their_lot_expired_expire_again_at_once(ledger_d
     assert back.balance_after == 500                        # only the 200 of the long lot count
     kinds = run(ledger_db, lambda s: [(t.kind, t.amount, t.scope) for t in s.query(JournalTxn)
                                       .order_by(JournalTxn.id)])
-    here = terminal.terminal_id                             # numbered at the correcting terminal
-    assert kinds[-2:] == [("correction", 300, here), ("expiry", 100, here)]
+    assert kinds[-2:] == [("correction", 300, terminal.terminal_id),   # the counter's number
+                          ("expiry", 100, job_scope(7))]                # the holder's job scope
     assert sweep(ledger_db, clock).expired_points == 0
     assert run(ledger_db, verify) == []

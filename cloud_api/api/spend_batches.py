@@ -139,8 +139,9 @@ def _checked_use() -> PointUse | None:
 
 def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> list[Made | None]:
     """One transaction for `uses`: each use made, or None for the general path."""
-    # Locks are taken in one order by every batch (terminal's 取引済番号 counter, then holder
-    # account), so two batches running at once do not deadlock on them.
+    # Every batch runs its uses in one order (terminal, then holder account; each use locks its
+    # holder account, then its terminal's 取引済番号 counter), so two batches running at once
+    # take the locks they share in the same order.
     order = sorted(range(len(uses)), key=lambda i: (uses[i].header.scope,
                                                     uses[i].debit["holder_key"]))
     items = json.dumps([uses[i].as_item(pos) for pos, i in enumerate(order)], default=_iso)

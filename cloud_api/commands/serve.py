@@ -62,7 +62,7 @@ def serving_app() -> Flask:
     """The app as each worker process serves it: built, then everything built so far (the
     app, its modules, routes, compiled statements: about 140,000 objects) frozen out of the
     garbage collector's reach. Otherwise every full collection walks them all again and stops
-    the worker for 70-120 ms (measured with bench/point_use.py: p99 34-75 ms before, 25-38 ms
+    the worker for 70-120 ms (measured with bench/point_use.py: p99 34-75 ms before, 25-50 ms
     after); the objects of requests are collected as before."""
     app = create_app()
     gc.collect()

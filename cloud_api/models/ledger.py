@@ -45,15 +45,33 @@ TXN_KINDS = ("grant", "spend", "voucher_issue", "voucher_redeem", "voucher_lapse
              "expiry", "correction", "partner_transfer")
 
 
-def job_scope(holder_id: int) -> str:
-    """The 取引済番号 scope of what no terminal does - the sweep's expiries and lapses, a partner's
-    transfers, a grant without a terminal: one per card holder, "S" and 7 digits of the holder's
-    id. A terminal's scope is its 8-digit ID. One scope for all jobs would run out of its 99,999
-    numbers on a busy nationwide day (every expiry of the country numbered in it), and every job
-    of the country would wait on its one counter row; per holder, neither happens. A job takes
-    the counter after the lock of what it changes (the holder's account; a lapse, the voucher),
-    as every posting takes its scope's counter last."""
-    return f"S{holder_id % 10_000_000:07d}"
+def job_scope(account_id: int) -> str:
+    """The 取引済番号 scope of what no terminal does to a holder's account - the sweep's expiry,
+    a partner's transfer, a grant without a terminal: the account's own, "S" and its id in 7
+    base-36 digits. A terminal's scope is its 8-digit ID.
+
+    One scope for all jobs would run out of its 99,999 numbers on a busy nationwide day, and every
+    job would wait on its one counter row. The account's own counter is taken only by postings
+    to that account, after its lock, so it never waits on anything else and no lock cycle can
+    pass through it (a partner import holds many accounts at once)."""
+    return "S" + _base36(account_id)
+
+
+def lapse_scope(voucher_id: int) -> str:
+    """The scope of a voucher's lapse (the sweep's): the voucher's own, "V" and its id in 7
+    base-36 digits, taken after the voucher's lock."""
+    return "V" + _base36(voucher_id)
+
+
+def _base36(n: int, width: int = 7) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if not 0 <= n < 36 ** width:
+        raise ValueError(f"{n} does not fit {width} base-36 digits")
+    out = ""
+    for _ in range(width):
+        n, d = divmod(n, 36)
+        out = digits[d] + out
+    return out
 
 BIGINT = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
 
@@ -88,7 +106,7 @@ class JournalTxn(Base):
     )
 
     id: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)
-    scope: Mapped[str] = mapped_column(String(8))          # terminal ID or SYSTEM
+    scope: Mapped[str] = mapped_column(String(8))          # terminal ID, or a job scope (job_scope)
     txn_no: Mapped[str] = mapped_column(String(13))        # yyyymmdd + 5-digit sequence
     kind: Mapped[str] = mapped_column(String(16))
     executed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

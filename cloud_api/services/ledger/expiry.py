@@ -1,7 +1,7 @@
 """Expiry of one holder account: its expired, unused points into one expiry transaction.
 
-The daily sweep (sweep.py) calls it for each account with a lot expired since its mark; a
-correction (corrections.py) calls it when it gives back points whose lot has expired meanwhile.
+The daily sweep (sweep.py) calls it for each account with a lot expired since its mark, each in
+a transaction of its own.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from cloud_api.services.ledger.refs import business_date
 def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int,
                    since: date = date.min) -> int:
     """Expire the unused points of the holder's lots that expired on `since` or later (the sweep
-    passes its mark), numbered in the holder's job scope; the points expired (0: none)."""
+    passes its mark), numbered in the account's job scope; the points expired (0: none)."""
     now = clock.now()
     account = lock_holder_account(session, point_id, holder_id)
     if account is None:
@@ -30,7 +30,7 @@ def expire_account(session: Session, clock: Clock, point_id: int, holder_id: int
     if total == 0:
         return 0
     expired = system_account(session, EXPIRED, point_id)
-    header = TxnHeader(kind="expiry", scope=job_scope(holder_id), point_id=point_id, amount=total,
+    header = TxnHeader(kind="expiry", scope=job_scope(account), point_id=point_id, amount=total,
                        executed_at=now, holder_id=holder_id, reason="有効期限切れ")
     book_after = book_balance(session, account) - total
     post(session, header, [Leg(account, -total, book_after), Leg(expired, total)],

@@ -22,14 +22,15 @@ log = logging.getLogger(__name__)
 def grant(session: Session, *, clock: Clock, point: PointLike, holder_id: int, amount: int,
           scope: str | None, terminal_id: str | None, memo: str = "", mykey_id: str | None = None,
           place: str | None = None) -> Receipt:
-    """Credit `amount` points of `point` to the holder; numbered in `scope` (terminal or SYSTEM)."""
+    """Credit `amount` points of `point` to the holder; numbered in `scope` (a terminal ID), or
+    without one in the account's job scope."""
     check_amount(amount)
     now = clock.now()
     today = business_date(now)
     account = lock_holder_account(session, point.point_id, holder_id, create=True)
     assert account is not None
     issuance = system_account(session, ISSUANCE, point.point_id)
-    header = TxnHeader(kind="grant", scope=scope or job_scope(holder_id), point_id=point.point_id,
+    header = TxnHeader(kind="grant", scope=scope or job_scope(account), point_id=point.point_id,
                        amount=amount, executed_at=now, holder_id=holder_id, mykey_id=mykey_id,
                        terminal_id=terminal_id, place=place,
                        municipality_code=point.municipality_code, reason=memo[:200])

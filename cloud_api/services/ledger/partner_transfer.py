@@ -103,22 +103,24 @@ def _post(session: Session, partner: Partner, holder: Holder, destination: Point
           points: int, now: datetime) -> int:
     point_id = destination.point_id if destination else RESERVE_POINT_ID
     clearing = _account(session, f"{PARTNER}:{partner.id}:{point_id}", PARTNER, point_id, None)
-    header = TxnHeader(kind="partner_transfer", scope=job_scope(holder.id), point_id=point_id,
+    if destination is None:
+        account = _account(session, f"{RESERVE}:{holder.id}", RESERVE, point_id, holder.id,
+                           lock=True)
+    else:
+        locked = lock_holder_account(session, point_id, holder.id, create=True)
+        assert locked is not None
+        account = locked
+    header = TxnHeader(kind="partner_transfer", scope=job_scope(account), point_id=point_id,
                        amount=points, executed_at=now, holder_id=holder.id,
                        mykey_id=holder.mykey_id,
                        municipality_code=destination.municipality_code if destination else None,
                        reason=f"{partner.name} 応援ポイント移行"[:200])
-    if destination is None:
-        reserve = _account(session, f"{RESERVE}:{holder.id}", RESERVE, point_id, holder.id,
-                           lock=True)
-        after = book_balance(session, reserve) + points
-        return post(session, header, [Leg(clearing, -points), Leg(reserve, points, after)]).txn_id
-    account = lock_holder_account(session, point_id, holder.id, create=True)
-    assert account is not None
     # the balance after the account's latest entry (one indexed row; verify-ledger holds it equal
     # to the lots' remaining points) — summing the lots is O(lots) per row of a batch import
     after = book_balance(session, account) + points
     txn_id = post(session, header, [Leg(clearing, -points), Leg(account, points, after)]).txn_id
+    if destination is None:
+        return txn_id
     today = business_date(now)
     add_lot(session, account, txn_id, points, today, valid_through(today, destination.validity_days))
     return txn_id

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from cloud_api.messages import message
 from cloud_api.models.ledger import (
     ESCROW,
+    EXPIRED,
     HOLDER,
     HOLDER_KINDS,
     IdempotencyRecord,
@@ -134,7 +135,7 @@ def _vouchers(s: Session) -> Iterator[Violation]:
 RECORDS_OF_KIND = (("grant", Lot.txn_id), ("voucher_issue", Voucher.issue_txn_id),
                    ("voucher_redeem", VoucherClosing.txn_id),
                    ("voucher_lapse", VoucherClosing.txn_id), ("merge", Merge.txn_id),
-                   ("correction", Lot.txn_id), ("partner_transfer", PartnerTransfer.txn_id))
+                   ("partner_transfer", PartnerTransfer.txn_id))
 
 
 def _txn_records(s: Session) -> Iterator[Violation]:
@@ -159,6 +160,17 @@ def _corrections(s: Session) -> Iterator[Violation]:
                   | (original.holder_id != JournalTxn.holder_id)))
     for txn_id, txn_no in s.execute(bad):
         yield Violation("ledger_correction_mismatch", f"txn_id={txn_id} txn_no={txn_no}")
+    # what a correction gives back is its lots, and the points expired meanwhile its expired leg
+    restored = (select(func.coalesce(func.sum(Lot.amount), 0))
+                .where(Lot.txn_id == JournalTxn.id).scalar_subquery())
+    lapsed = (select(func.coalesce(func.sum(JournalEntry.amount), 0))
+              .join(LedgerAccount, LedgerAccount.id == JournalEntry.account_id)
+              .where(JournalEntry.txn_id == JournalTxn.id, LedgerAccount.kind == EXPIRED)
+              .scalar_subquery())
+    for txn_id, txn_no in s.execute(select(JournalTxn.id, JournalTxn.txn_no).where(
+            JournalTxn.kind == "correction", restored + lapsed != JournalTxn.amount)):
+        yield Violation("ledger_txn_record_missing", f"kind=correction txn_id={txn_id} "
+                                                     f"txn_no={txn_no}")
     twice = (select(JournalTxn.corrects_txn_id).where(JournalTxn.corrects_txn_id.is_not(None))
              .group_by(JournalTxn.corrects_txn_id).having(func.count() > 1))
     for (corrected_id,) in s.execute(twice):

@@ -21,7 +21,7 @@ from cloud_api.models.ledger import (
     JournalTxn,
     Voucher,
     VoucherClosing,
-    job_scope,
+    lapse_scope,
 )
 from cloud_api.services.ledger.accounts import system_account
 from cloud_api.services.ledger.journal import Leg, Posted, TxnHeader, post
@@ -72,7 +72,7 @@ def redeem(session: Session, *, clock: Clock, terminal: TerminalLike, voucher_no
 def lapse(session: Session, *, clock: Clock, voucher: Voucher) -> Posted:
     """Move an expired, unredeemed voucher's points from escrow to expired (sweep only)."""
     expired = system_account(session, EXPIRED, voucher.point_id)
-    header = TxnHeader(kind="voucher_lapse", scope=job_scope(voucher.holder_id),
+    header = TxnHeader(kind="voucher_lapse", scope=lapse_scope(voucher.id),
                        point_id=voucher.point_id,
                        amount=voucher.amount, executed_at=clock.now(),
                        holder_id=voucher.holder_id, reason="ポイント券の有効期限切れ")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from cloud_api.errors import ApiError
-from cloud_api.models.ledger import JournalTxn, job_scope
+from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.ledger import reports
 from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.ledger.corrections import reverse_spend
@@ -68,18 +68,38 @@ def test_verify_finds_a_correction_that_does_not_match(ledger_db, clock, termina
 def test_points_given_back_after_their_lot_expired_expire_again_at_once(ledger_db, clock,
                                                                        terminal):
     """GIVEN a use that took 100 points from a lot that has expired since WHEN it is taken back
-    THEN those 100 come back expired: an expiry transaction in the same correction, nothing more
-    usable, nothing left for the sweep, verify-ledger clean."""
+    THEN the one correction transaction gives 200 back to the holder (a lot again) and the 100 to
+    the point's expired account: no lot is created already expired, nothing is left for the
+    sweep, verify-ledger clean."""
+    from cloud_api.models.ledger import EXPIRED, JournalEntry, LedgerAccount
     from cloud_api.services.ledger.sweep import sweep
 
     used = _setup(ledger_db, clock, terminal)               # 100 of the 2-day lot, 200 of the other
     clock.advance(days=3)                                   # 2018-01-03: the 2-day lot is over
     back = run(ledger_db, reverse_spend, clock=clock, scope=terminal.terminal_id,
                txn_no=used.txn_no, reason="返品")
-    assert back.balance_after == 500                        # only the 200 of the long lot count
-    kinds = run(ledger_db, lambda s: [(t.kind, t.amount, t.scope) for t in s.query(JournalTxn)
-                                      .order_by(JournalTxn.id)])
-    assert kinds[-2:] == [("correction", 300, terminal.terminal_id),   # the counter's number
-                          ("expiry", 100, job_scope(7))]                # the holder's job scope
+    assert back.amount == 300 and back.balance_after == 500  # 300 left + the 200 given back
+    legs = run(ledger_db, lambda s: sorted(
+        (kind, amount) for kind, amount in s.execute(
+            select(LedgerAccount.kind, JournalEntry.amount)
+            .join(LedgerAccount, LedgerAccount.id == JournalEntry.account_id)
+            .where(JournalEntry.txn_id == back.txn_id))))
+    assert legs == [(EXPIRED, 100), ("holder", 200), ("settlement", -300)]
     assert sweep(ledger_db, clock).expired_points == 0
     assert run(ledger_db, verify) == []
+
+
+def test_verify_finds_a_correction_whose_points_went_nowhere(ledger_db, clock, terminal):
+    """GIVEN a correction WHEN the lot it gave back is missing THEN verify-ledger reports that
+    its lots and expired leg do not make up its amount."""
+    from sqlalchemy import delete
+
+    from cloud_api.models.ledger import Lot
+
+    used = _setup(ledger_db, clock, terminal)
+    back = run(ledger_db, reverse_spend, clock=clock, scope=terminal.terminal_id,
+               txn_no=used.txn_no, reason="返品")
+    run(ledger_db, lambda s: s.execute(delete(Lot).where(Lot.txn_id == back.txn_id)))
+    detail = f"kind=correction txn_id={back.txn_id} txn_no={back.txn_no}"
+    assert ("ledger_txn_record_missing", detail) in {(v.code, v.detail)
+                                                     for v in run(ledger_db, verify)}

@@ -221,18 +221,24 @@ def test_verify_reports_what_is_open_behind_the_sweep_mark(ledger_db, clock, poi
     assert run(ledger_db, verify) == []
 
 
-def test_jobs_number_in_each_holders_own_scope(ledger_db, clock, point, terminal):
+def test_jobs_number_in_each_accounts_own_scope(ledger_db, clock, point, terminal):
     """GIVEN two holders' points expiring on one day WHEN the sweep expires them THEN each expiry
-    is numbered in its holder's job scope ("S" + 7 digits), each the first of its day there: no
-    single counter that a busy nationwide day could use up, or that every job waits on."""
-    from cloud_api.models.ledger import job_scope
+    is numbered in its account's job scope ("S" + 7 base-36 digits of the account id), each the
+    first of its day there: no single counter that a busy nationwide day could use up, or that
+    every job waits on."""
+    from cloud_api.models.ledger import job_scope, lapse_scope
+    from cloud_api.services.ledger.accounts import lock_holder_account
 
     for holder_id in (7, 8):
         _grant(ledger_db, clock, Pt(1, validity_days=1), amount=10, holder_id=holder_id)
     clock.advance(days=1)
     assert sweep(ledger_db, clock).expired_points == 20
+    accounts = [run(ledger_db, lock_holder_account, 1, holder_id) for holder_id in (7, 8)]
     expiries = run(ledger_db, lambda s: sorted(
         (t.scope, t.txn_no) for t in s.query(JournalTxn).where(JournalTxn.kind == "expiry")))
-    assert expiries == [(job_scope(7), "2018010100001"), (job_scope(8), "2018010100001")]
-    assert job_scope(7) == "S0000007" and len(job_scope(12_345_678)) == 8
+    assert expiries == sorted((job_scope(a), "2018010100001") for a in accounts)
+    assert (job_scope(0), job_scope(36 ** 7 - 1), lapse_scope(35)) == (
+        "S0000000", "SZZZZZZZ", "V000000Z")
+    with pytest.raises(ValueError):
+        job_scope(36 ** 7)
     assert run(ledger_db, verify) == []

@@ -4,8 +4,9 @@ The counter row is bumped with one INSERT ... ON CONFLICT DO UPDATE ... RETURNIN
 (SQLite >= 3.35 and PostgreSQL; on PostgreSQL it is the first part of journal.post's one
 statement), so two concurrent transactions never get the same number: the
 second waits on the row lock (PostgreSQL) or the database write lock (SQLite BEGIN IMMEDIATE).
-The scope is the terminal ID, or the holder's job scope for what no terminal does
-(models.ledger.job_scope); a number is unique only with its scope.
+The scope is the terminal ID, or for what no terminal does the account's (or the lapsing
+voucher's) own scope (models.ledger.job_scope, lapse_scope); a number is unique only with its
+scope.
 """
 from __future__ import annotations
 

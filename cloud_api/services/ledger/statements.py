@@ -51,6 +51,10 @@ NEXT_SEQUENCE = Sql(
     "INSERT INTO txn_counters (scope, business_date, last_seq) VALUES (:scope, :day, 1) "
     "ON CONFLICT (scope, business_date) DO UPDATE SET last_seq = txn_counters.last_seq + 1 "
     f"WHERE txn_counters.last_seq < {MAX_SEQUENCE} RETURNING last_seq", binds={"day": DATE})
+# A day's counter rows serve only that day's postings (job scopes make one per account and day):
+# the sweep deletes those of the days before its margin. journal_txns' unique (scope, txn_no)
+# would refuse a number handed out twice all the same.
+PURGE_COUNTERS = Sql("DELETE FROM txn_counters WHERE business_date < :day", binds={"day": DATE})
 TXN_COLUMNS = ("scope, txn_no, kind, executed_at, business_date, point_id, amount, holder_id, "
                "mykey_id, terminal_id, place, municipality_code, reason, corrects_txn_id")
 TXN_VALUES = (":scope, :txn_no, :kind, :executed_at, :business_date, :point_id, :amount, "

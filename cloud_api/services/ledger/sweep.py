@@ -1,5 +1,5 @@
 """The expiry job (`mykey-cloud sweep`): expired lots into expiry entries, lapsed vouchers,
-and idempotency records past their retention.
+idempotency records past their retention, and the 取引済番号 counters of past days.
 
 Each holder account and each voucher is swept in its own short transaction, so the job never
 holds a lock for long and can be re-run at any time (it only finds what is still open).
@@ -69,6 +69,7 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
         result.lapsed_vouchers += 1 if lapsed else 0
     with unit_of_work(sessions) as s:
         sql.run(s, sql.ADVANCE_SWEEP_MARK, {"day": today - MARGIN})
+        sql.run(s, sql.PURGE_COUNTERS, {"day": today - MARGIN})
         result.purged_idempotency_records = idempotency.purge(s, clock.now())
     log.info("sweep on %s: %s", today, result)
     return result

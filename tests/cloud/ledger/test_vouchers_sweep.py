@@ -4,7 +4,7 @@ and verify-ledger stays clean."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -242,3 +242,19 @@ def test_jobs_number_in_each_accounts_own_scope(ledger_db, clock, point, termina
     with pytest.raises(ValueError):
         job_scope(36 ** 7)
     assert run(ledger_db, verify) == []
+
+
+def test_sweep_deletes_the_number_counters_of_past_days(ledger_db, clock, point):
+    """GIVEN counters of today, yesterday and the day before WHEN the sweep runs THEN only the
+    day before yesterday's is gone (yesterday's may still serve a transaction begun before
+    midnight); today's and yesterday's stay as they were."""
+    from cloud_api.models.ledger import TxnCounter
+
+    for days_ago in (2, 1, 0):
+        run(ledger_db, lambda s, d=days_ago: s.add(TxnCounter(
+            scope="00052459", business_date=clock.today() - timedelta(days=d), last_seq=3)))
+    sweep(ledger_db, clock)
+    left = run(ledger_db, lambda s: sorted(
+        (c.business_date, c.last_seq) for c in s.query(TxnCounter).where(
+            TxnCounter.scope == "00052459")))
+    assert left == [(clock.today() - timedelta(days=1), 3), (clock.today(), 3)]

@@ -108,6 +108,7 @@ JA: dict[str, str] = {
     "ledger_voucher_issue_mismatch": "ポイント券と発行取引の内容が一致しません。",
     "ledger_voucher_redeemed_late": "有効期限後に消込されたポイント券があります。",
     "ledger_voucher_lapsed_early": "有効期限前に失効処理されたポイント券があります。",
+    "ledger_lot_created_expired": "作成時点で既に有効期限切れのロットがあります。",
     "ledger_open_before_sweep_mark": "失効処理済みの日付より前に期限切れとなったロットまたはポイント券が未処理のまま残っています（sweep_marks の行を削除すると次回の失効処理で処理されます）。",
     "ledger_escrow_mismatch": "ポイント券の預り残高と未消込ポイント券の合計が一致しません。",
     "ledger_txn_no_malformed": "取引済番号の形式が正しくありません。",

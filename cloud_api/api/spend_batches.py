@@ -139,9 +139,11 @@ def _checked_use() -> PointUse | None:
 
 def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> list[Made | None]:
     """One transaction for `uses`: each use made, or None for the general path."""
-    # Every batch runs its uses in one order (terminal, then holder account; each use locks its
-    # holder account, then its terminal's 取引済番号 counter), so two batches running at once
-    # take the locks they share in the same order.
+    # Uses run in (terminal, holder account) order; each locks its holder account, then its
+    # terminal's 取引済番号 counter, and the batch holds both until its commit. A lock cycle then
+    # needs a second request of one terminal running at the same time (a terminal sends one at a
+    # time; a retry after a timeout can overlap): PostgreSQL aborts one side, and if that is the
+    # batch, each of its uses takes the general path.
     order = sorted(range(len(uses)), key=lambda i: (uses[i].header.scope,
                                                     uses[i].debit["holder_key"]))
     items = json.dumps([uses[i].as_item(pos) for pos, i in enumerate(order)], default=_iso)

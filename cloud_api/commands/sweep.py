@@ -1,5 +1,5 @@
-"""`mykey-cloud sweep`: expire lots past their last day, lapse expired vouchers and forget old
-request nonces (daily job)."""
+"""`mykey-cloud sweep`: expire lots past their last day, lapse expired vouchers, forget old
+request nonces and idempotency records, and delete past days' 取引済番号 counters (daily job)."""
 from __future__ import annotations
 
 import argparse

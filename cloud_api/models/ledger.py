@@ -106,7 +106,7 @@ class JournalTxn(Base):
     )
 
     id: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)
-    scope: Mapped[str] = mapped_column(String(8))          # terminal ID, or a job scope (job_scope)
+    scope: Mapped[str] = mapped_column(String(8))          # terminal ID, job_scope or lapse_scope
     txn_no: Mapped[str] = mapped_column(String(13))        # yyyymmdd + 5-digit sequence
     kind: Mapped[str] = mapped_column(String(16))
     executed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

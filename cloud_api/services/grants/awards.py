@@ -10,8 +10,10 @@ PostgreSQL the second of two transactions inserting the same key waits for the f
 fails with a unique violation; SQLite serialises writers (BEGIN IMMEDIATE). Either way the loser's
 savepoint (its ledger grant included) is rolled back and it gets the first grant back as
 `AwardResult(fresh=False)`, while the rest of its transaction (the other people of an upload)
-goes on. Callers process people in ascending holder order, so the row locks of two uploads are
-always taken in one order and cannot deadlock.
+goes on. Callers process people in ascending holder order, so two uploads take their row locks
+in one order and cannot deadlock with each other. (An upload holds its terminal's counter while
+it locks the next holder; a point use at the same device for a later holder of the upload, at
+the same moment, could close a cycle: PostgreSQL would abort one of the two.)
 """
 from __future__ import annotations
 

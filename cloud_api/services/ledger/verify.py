@@ -149,7 +149,8 @@ def _txn_records(s: Session) -> Iterator[Violation]:
 
 
 def _corrections(s: Session) -> Iterator[Violation]:
-    """A correction reverses a spend of the same point, amount and holder."""
+    """A correction reverses a spend of the same point, amount and holder, once; its lots and its
+    expired leg (points whose lot expired meanwhile) make up its amount."""
     original = aliased(JournalTxn)
     bad = (select(JournalTxn.id, JournalTxn.txn_no)
            .outerjoin(original, original.id == JournalTxn.corrects_txn_id)
@@ -169,8 +170,13 @@ def _corrections(s: Session) -> Iterator[Violation]:
               .scalar_subquery())
     for txn_id, txn_no in s.execute(select(JournalTxn.id, JournalTxn.txn_no).where(
             JournalTxn.kind == "correction", restored + lapsed != JournalTxn.amount)):
-        yield Violation("ledger_txn_record_missing", f"kind=correction txn_id={txn_id} "
-                                                     f"txn_no={txn_no}")
+        yield Violation("ledger_correction_mismatch", f"points given back: txn_id={txn_id} "
+                                                      f"txn_no={txn_no}")
+    # no lot is created already expired: the sweep only reads what expired since its mark
+    born_expired = (select(Lot.id, JournalTxn.txn_no).join(JournalTxn, JournalTxn.id == Lot.txn_id)
+                    .where(Lot.expires_on < JournalTxn.business_date))
+    for lot_id, txn_no in s.execute(born_expired):
+        yield Violation("ledger_lot_created_expired", f"lot_id={lot_id} txn_no={txn_no}")
     twice = (select(JournalTxn.corrects_txn_id).where(JournalTxn.corrects_txn_id.is_not(None))
              .group_by(JournalTxn.corrects_txn_id).having(func.count() > 1))
     for (corrected_id,) in s.execute(twice):

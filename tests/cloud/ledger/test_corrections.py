@@ -90,8 +90,8 @@ def test_points_given_back_after_their_lot_expired_expire_again_at_once(ledger_d
 
 
 def test_verify_finds_a_correction_whose_points_went_nowhere(ledger_db, clock, terminal):
-    """GIVEN a correction WHEN the lot it gave back is missing THEN verify-ledger reports that
-    its lots and expired leg do not make up its amount."""
+    """GIVEN a correction WHEN the lot it gave back is missing, or made already expired THEN
+    verify-ledger reports each."""
     from sqlalchemy import delete
 
     from cloud_api.models.ledger import Lot
@@ -99,7 +99,11 @@ def test_verify_finds_a_correction_whose_points_went_nowhere(ledger_db, clock, t
     used = _setup(ledger_db, clock, terminal)
     back = run(ledger_db, reverse_spend, clock=clock, scope=terminal.terminal_id,
                txn_no=used.txn_no, reason="返品")
+    run(ledger_db, lambda s: s.execute(update(Lot).where(Lot.txn_id == back.txn_id)
+                                       .values(issued_on=date(2017, 12, 30),
+                                               expires_on=date(2017, 12, 30))))
+    assert "ledger_lot_created_expired" in {v.code for v in run(ledger_db, verify)}
     run(ledger_db, lambda s: s.execute(delete(Lot).where(Lot.txn_id == back.txn_id)))
-    detail = f"kind=correction txn_id={back.txn_id} txn_no={back.txn_no}"
-    assert ("ledger_txn_record_missing", detail) in {(v.code, v.detail)
-                                                     for v in run(ledger_db, verify)}
+    detail = f"points given back: txn_id={back.txn_id} txn_no={back.txn_no}"
+    assert ("ledger_correction_mismatch", detail) in {(v.code, v.detail)
+                                                      for v in run(ledger_db, verify)}

@@ -73,6 +73,7 @@ def _base36(n: int, width: int = 7) -> str:
         out = digits[d] + out
     return out
 
+
 BIGINT = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
 
 

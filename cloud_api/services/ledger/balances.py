@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cloud_api.models.ledger import HOLDER, LedgerAccount, Lot, LotConsumption
+from cloud_api.models.ledger import HOLDER, LedgerAccount, Lot
+from cloud_api.services.ledger.lots import used_points
 from cloud_api.services.ledger.refs import PointLike, format_point_id
 
 
@@ -41,8 +42,7 @@ def _remaining_by_point(session: Session, holder_id: int, point_ids: list[int],
                         on: date) -> dict[int, tuple[int, date | None]]:
     if not point_ids:
         return {}
-    used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
-            .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
+    used = used_points()
     rows = session.execute(
         select(LedgerAccount.point_id, Lot.amount - used, Lot.expires_on)
         .join(Lot, Lot.account_id == LedgerAccount.id)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError
 from cloud_api.fastsql import Sql
+from cloud_api.models.ledger import Lot, LotConsumption
 from cloud_api.services.ledger import statements as sql
 
 
@@ -27,6 +29,13 @@ class OpenLot:
     lot_id: int
     remaining: int
     expires_on: date
+
+
+def used_points() -> ScalarSelect[int]:
+    """The points taken so far from the `Lot` of the enclosing query (a correlated subquery):
+    `Lot.amount - used_points()` is what is left in it."""
+    return (select(func.coalesce(func.sum(LotConsumption.amount), 0))
+            .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
 
 
 def usable_lots(session: Session, account_id: int, on: date) -> list[OpenLot]:

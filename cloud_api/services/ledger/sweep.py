@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud_api.clock import Clock
@@ -26,13 +26,13 @@ from cloud_api.db import unit_of_work
 from cloud_api.models.ledger import (
     LedgerAccount,
     Lot,
-    LotConsumption,
     Voucher,
     VoucherClosing,
 )
 from cloud_api.services import idempotency
 from cloud_api.services.ledger import statements as sql
 from cloud_api.services.ledger.expiry import expire_account
+from cloud_api.services.ledger.lots import used_points
 from cloud_api.services.ledger.refs import business_date
 from cloud_api.services.ledger.voucher_close import lapse
 
@@ -54,7 +54,7 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
     today = business_date(clock.now())
     result = SweepResult()
     with unit_of_work(sessions) as s:
-        since = sql.run(s, sql.SWEPT_BEFORE, {}).scalar() or date.min
+        since = swept_before(s) or date.min
         accounts = _accounts_with_expired_lots(s, since, today)
     for account_id, point_id, holder_id in accounts:
         with unit_of_work(sessions) as s:
@@ -75,11 +75,16 @@ def sweep(sessions: sessionmaker[Session], clock: Clock) -> SweepResult:
     return result
 
 
+def swept_before(session: Session) -> date | None:
+    """The mark: every lot and voucher that expired before it is closed (None: no sweep yet)."""
+    mark: date | None = sql.run(session, sql.SWEPT_BEFORE, {}).scalar()
+    return mark
+
+
 def _accounts_with_expired_lots(session: Session, since: date,
                                 today: date) -> list[tuple[int, int, int]]:
     """The holder accounts with a lot that expired in [since, today) and has points left."""
-    used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
-            .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
+    used = used_points()
     rows = session.execute(
         select(LedgerAccount.id, LedgerAccount.point_id, LedgerAccount.holder_id)
         .join(Lot, Lot.account_id == LedgerAccount.id)

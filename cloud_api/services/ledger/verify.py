@@ -24,11 +24,12 @@ from cloud_api.models.ledger import (
     Lot,
     LotConsumption,
     Merge,
-    SweepMark,
     Voucher,
     VoucherClosing,
 )
 from cloud_api.models.partners import PartnerTransfer
+from cloud_api.services.ledger.lots import used_points
+from cloud_api.services.ledger.sweep import swept_before
 from cloud_api.services.ledger.txn_numbers import is_well_formed
 
 
@@ -232,11 +233,10 @@ def _idempotency(s: Session) -> Iterator[Violation]:
 def _sweep_mark(s: Session) -> Iterator[Violation]:
     """Nothing that expired before the sweep's mark is still open: the sweep never reads there
     again (sweep.py). If this fires, delete the row of sweep_marks; the next sweep reads all."""
-    mark = s.execute(select(SweepMark.swept_before)).scalar()
+    mark = swept_before(s)
     if mark is None:
         return
-    used = (select(func.coalesce(func.sum(LotConsumption.amount), 0))
-            .where(LotConsumption.lot_id == Lot.id).scalar_subquery())
+    used = used_points()
     for (lot_id,) in s.execute(select(Lot.id).where(Lot.expires_on < mark, Lot.amount > used)):
         yield Violation("ledger_open_before_sweep_mark", f"lot_id={lot_id}")
     closed = select(VoucherClosing.voucher_id)

@@ -14,6 +14,7 @@ from cloud_api.clock import Clock
 from cloud_api.config import Settings
 from cloud_api.db import make_engine, make_session_factory
 from cloud_api.errors import register_error_handlers
+from cloud_api.services.ledger.usable import UsableCache
 from cloud_api.services.terminal_auth import TerminalRows
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class Cloud:
     sessions: sessionmaker[Session]
     clock: Clock
     terminal_rows: TerminalRows = field(default_factory=TerminalRows)
+    usable_points: UsableCache = field(default_factory=UsableCache)   # per terminal and day
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,

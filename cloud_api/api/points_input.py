@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 
 from cloud_api.app import cloud
 from cloud_api.errors import ApiError, FieldError, ValidationError
@@ -72,8 +72,8 @@ def operation_fields(data: dict[str, Any], *extra: FieldError | None) -> CardHol
 
 
 def usable_cache() -> UsableCache:
-    """One cache of usable points per app (static data: not re-read on every request)."""
-    return current_app.extensions.setdefault("ledger_usable_cache", UsableCache())  # type: ignore[no-any-return]
+    """The app's cache of usable points (static data: not re-read on every request)."""
+    return cloud().usable_points
 
 
 def holder_of(data: dict[str, Any]) -> CardHolderRef:

@@ -94,8 +94,10 @@ def spend() -> Response | None:
     use = _checked_use()
     if use is None:
         return None
-    batches: GroupCommit[PointUse, Made | None] = current_app.extensions.setdefault(
-        BATCHES, GroupCommit(functools.partial(_run_batch, cloud().sessions)))
+    batches: GroupCommit[PointUse, Made | None] | None = current_app.extensions.get(BATCHES)
+    if batches is None:   # the app's first point use (built once, not on every request)
+        batches = current_app.extensions.setdefault(
+            BATCHES, GroupCommit(functools.partial(_run_batch, cloud().sessions)))
     made = batches.submit(use)
     if made is None:
         return None

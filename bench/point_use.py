@@ -1,6 +1,6 @@
 """Point-use benchmark: POST /api/v1/spend throughput and p50/p99 latency over real HTTP.
 
-    .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16]
+    .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16[,24,...]]
                                         [--seconds 15] [--workers 2] [--threads 16]
                                         [--server granian|gunicorn] [--client wrk|python]
                                         [--runs 1]
@@ -22,7 +22,8 @@ is the database alone running such batches (`PrivatePostgres.batch_script`: ledg
 plus the idempotency records, that many uses per commit): the ceiling for the app on this
 machine. Each row ends with the rate's ratio to both baselines. Afterwards verify-ledger must be
 clean. This VM's speed varies from run to run by up to a fifth: `--runs N` repeats the whole
-measurement N times and prints the median and the range.
+measurement N times and prints the median and the range. `--terminals 16,24,32` measures each
+count in turn: the curve of rate against latency as more counters send at once.
 """
 from __future__ import annotations
 
@@ -403,12 +404,12 @@ def verify_clean(url: str) -> int:
     return len(found)
 
 
-def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
+def run_one(db: str, terminals: int, args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="mykey-bench."))
     pg = PrivatePostgres() if db == "postgres" else None
     try:
         url = pg.start() if pg else f"sqlite:///{work / 'cloud.sqlite3'}"
-        clients = seed(url, args.terminals)
+        clients = seed(url, terminals)
         workers = args.sqlite_workers if db == "sqlite" else args.workers
         threads = args.sqlite_threads if db == "sqlite" else args.threads
         proc, port = start_server(url, work, args.server, workers, threads)
@@ -421,7 +422,7 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
             xid0 = last_xid(url) if pg else 0
             load = (drive_wrk(clients, port, args.seconds, work, args.expected_per_s)
                     if args.client == "wrk" else drive(clients, port, args.seconds))
-            result: dict[str, object] = {"db": db, **load}
+            result: dict[str, object] = {"db": db, "terminals": terminals, **load}
             n = max(1, int(result["requests"]))  # type: ignore[call-overload]
             result["app_cpu_ms"] = 1000 * (cpu_seconds(proc.pid) - cpu0) / n
             result["db_cpu_ms"] = 1000 * (cpu_seconds(pg_pid) - db0) / n if pg else 0.0
@@ -431,13 +432,13 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
             stop(proc)
         result["violations"] = verify_clean(url)
         if pg:
-            result["pgbench_tps"] = pg.pgbench(args.terminals, int(args.seconds))
+            result["pgbench_tps"] = pg.pgbench(terminals, int(args.seconds))
             ids = LedgerIds.read(url)
-            result["pgbench_spend_tps"] = pg.pgbench(args.terminals, int(args.seconds),
+            result["pgbench_spend_tps"] = pg.pgbench(terminals, int(args.seconds),
                                                      pg.spend_script(ids))
             uses = max(1, round(float(result["uses_per_txn"])))  # type: ignore[arg-type]
             result["pgbench_batch_uses"] = uses * pg.pgbench(
-                args.terminals, int(args.seconds), pg.batch_script(ids, uses))
+                terminals, int(args.seconds), pg.batch_script(ids, uses))
         return result
     finally:
         if pg:
@@ -448,7 +449,8 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    ap.add_argument("--terminals", type=int, default=16)
+    ap.add_argument("--terminals", type=_counts, default=[16],
+                    help="concurrent terminals; a comma list (16,24,32) measures each in turn")
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=THREADS, help="serve's PostgreSQL default")
@@ -472,20 +474,28 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    print(f"{'db':9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
+    print(f"{'db':9} {'terminals':>9} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'pgbench -N tps':>15}"
           f" {'same txn in pgbench':>20} {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
           f" {'uses/txn':>9} {'its batch in pgbench, uses/s':>29}"
-          f"  (terminals={args.terminals}, {args.server} {args.workers}x{args.threads},"
+          f"  ({args.server} {args.workers}x{args.threads},"
           f" client {args.client},"
           f" SQLite {args.sqlite_workers}x{args.sqlite_threads}; load {os.getloadavg()[0]:.1f})")
     for db in dbs:
-        runs: list[dict[str, object]] = []
-        for _ in range(max(1, args.runs)):
-            runs.append(run_one(db, args))
-            _print_row(db, runs[-1])
-        if len(runs) > 1:
-            _print_summary(db, runs)
+        for terminals in args.terminals:
+            runs: list[dict[str, object]] = []
+            for _ in range(max(1, args.runs)):
+                runs.append(run_one(db, terminals, args))
+                _print_row(db, runs[-1])
+            if len(runs) > 1:
+                _print_summary(db, runs)
     return 0
+
+
+def _counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("terminals: positive counts, e.g. 16 or 16,24,32")
+    return counts
 
 
 def _print_row(db: str, r: dict[str, object]) -> None:
@@ -497,7 +507,7 @@ def _print_row(db: str, r: dict[str, object]) -> None:
         rate = float(r["per_s"])  # type: ignore[arg-type]
         ratios = (f"; ok/s to pgbench -N {rate / float(r['pgbench_tps']):.2f}, to its batch "  # type: ignore[arg-type]
                   f"in pgbench {rate / float(r['pgbench_batch_uses']):.2f}")  # type: ignore[arg-type]
-    print(f"{db:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
+    print(f"{db:9} {r['terminals']:9} {r['per_s']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7}"
           f" {base} {same} {r['app_cpu_ms']:15.1f} {r['db_cpu_ms']:14.1f}"
           f" {r['uses_per_txn']:9.1f} {batch}"
           f"  verify-ledger violations: {r['violations']}{ratios}", flush=True)
@@ -506,7 +516,7 @@ def _print_row(db: str, r: dict[str, object]) -> None:
 def _print_summary(db: str, runs: list[dict[str, object]]) -> None:
     rates = [float(r["per_s"]) for r in runs]  # type: ignore[arg-type]
     p99s = [float(r["p99_ms"]) for r in runs]  # type: ignore[arg-type]
-    print(f"{db:9} median of {len(runs)} runs: {statistics.median(rates):.0f} ok/s "
+    print(f"{db:9} {runs[0]['terminals']:9} median of {len(runs)} runs: {statistics.median(rates):.0f} ok/s "
           f"(range {min(rates):.0f}-{max(rates):.0f}), p99 {statistics.median(p99s):.1f} ms "
           f"(range {min(p99s):.1f}-{max(p99s):.1f})", flush=True)
 

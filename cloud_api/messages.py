@@ -133,6 +133,7 @@ JA: dict[str, str] = {
     "partner_name_invalid": "応援ポイント会社名（50文字以内）と単位（20文字以内）を指定してください。",
     "partner_exists": "応援ポイント会社「{name}」は既に登録されています。",
     "partner_import_concurrent": "同じ移行ファイルが同時に取り込まれたため中止しました（何も取り込んでいません）。もう一度実行すると、未取込の分だけ取り込まれます。",
+    "partner_import_interrupted": "データベースの処理が中断されたため取り込みを中止しました（何も取り込んでいません）。もう一度実行すると、未取込の分だけ取り込まれます。",
     "partner_import_rows": "取り込みを中止しました。誤りのある行: {rows}",
     "ledger_correction_mismatch": "取消取引が元の取引と一致しません。",
     "ledger_db_unavailable": "データベースに接続できないか、初期化されていません（mykey-cloud init-db を実行してください）。",

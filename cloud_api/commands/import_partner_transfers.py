@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cloud_api.commands.common import clock, database, run_reporting, settings, setup_logging
 from cloud_api.messages import message
@@ -15,6 +16,8 @@ from cloud_api.services.partner_import import (
     import_transfers,
     read_rows,
 )
+
+log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
         result = run_reporting(action)
     except IntegrityError:   # another import of the same references committed first
         print(f"エラー: {message('partner_import_concurrent')}", file=sys.stderr)
+        return 1
+    except OperationalError:   # chosen as a deadlock's victim, or the database went away
+        log.warning("partner import rolled back", exc_info=True)
+        print(f"エラー: {message('partner_import_interrupted')}", file=sys.stderr)
         return 1
     if result is None:
         return 1

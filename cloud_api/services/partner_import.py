@@ -5,6 +5,11 @@ CSV (UTF-8, BOM allowed) with a header: partner_ref, executed_at, mykey_id, amou
 留保ポイント) or an 8-digit point ID. Every row is checked and applied in ONE database
 transaction: any bad row raises with the row numbers and the caller's rollback leaves nothing
 half-imported. A re-sent file applies nothing twice (exactly-once on partner_ref).
+
+The rows are applied in ascending holder order (then destination, then row), not in the file's:
+each row locks its holder's account until the commit, so two imports whose files share holders
+in opposite orders would otherwise each wait for the other (PostgreSQL aborts one); grant
+uploads take holders in the same ascending order (services/grants/awards.py).
 """
 from __future__ import annotations
 
@@ -61,33 +66,57 @@ def import_transfers(session: Session, clock: Clock, partner: Partner,
                      rows: list[dict[str, str]]) -> ImportResult:
     """Apply every row; on any bad row raise partner_import_rows (the caller rolls back)."""
     applied = repeated = 0
-    errors: list[str] = []
+    errors: dict[int, str] = {}
+    checked: list[_Row] = []
     for number, row in enumerate(rows, start=2):
         try:
-            if _apply(session, clock, partner, row):
+            checked.append(_check(session, number, row))
+        except ApiError as exc:
+            errors[number] = exc.detail
+    for item in sorted(checked, key=_Row.lock_order):
+        try:
+            if partner_transfer(session, clock=clock, partner=partner, holder_id=item.holder_id,
+                                destination=item.destination, amount=item.amount,
+                                partner_ref=item.partner_ref,
+                                executed_at=item.executed_at).applied:
                 applied += 1
             else:
                 repeated += 1
         except ApiError as exc:
-            errors.append(f"{number}行目: {exc.detail}")
+            errors[item.number] = exc.detail
     if errors:
-        shown = errors[:MAX_ROW_ERRORS] + (["…"] if len(errors) > MAX_ROW_ERRORS else [])
+        listed = [f"{number}行目: {errors[number]}" for number in sorted(errors)]
+        shown = listed[:MAX_ROW_ERRORS] + (["…"] if len(listed) > MAX_ROW_ERRORS else [])
         raise ApiError("partner_import_rows", 422, rows=" / ".join(shown))
     log.info("partner import %s: %d applied, %d already present", partner.name, applied, repeated)
     return ImportResult(applied, repeated)
 
 
-def _apply(session: Session, clock: Clock, partner: Partner, row: dict[str, str]) -> bool:
+@dataclass(frozen=True)
+class _Row:
+    """A row whose fields are readable; partner_transfer checks the rest as it applies it."""
+
+    number: int
+    holder_id: int
+    destination: PointRef | None
+    amount: int
+    partner_ref: str
+    executed_at: datetime
+
+    def lock_order(self) -> tuple[int, int, int]:
+        """The holder first: the order in which the import locks the holders' accounts."""
+        point = self.destination.point_id if self.destination else 0
+        return self.holder_id, point, self.number
+
+
+def _check(session: Session, number: int, row: dict[str, str]) -> _Row:
     holder = session.execute(select(Holder).where(
         Holder.mykey_id == (row.get("mykey_id") or "").strip())).scalar()
     if holder is None:
         raise ApiError("partner_holder_unknown", 422)
-    amount = _amount(row.get("amount") or "")
-    result = partner_transfer(session, clock=clock, partner=partner, holder_id=holder.id,
-                              destination=destination_of(session, row.get("destination") or ""),
-                              amount=amount, partner_ref=row.get("partner_ref") or "",
-                              executed_at=parse_executed_at(row.get("executed_at") or ""))
-    return result.applied
+    return _Row(number, holder.id, destination_of(session, row.get("destination") or ""),
+                _amount(row.get("amount") or ""), row.get("partner_ref") or "",
+                parse_executed_at(row.get("executed_at") or ""))
 
 
 def _amount(text: str) -> int:

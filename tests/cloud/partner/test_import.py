@@ -124,3 +124,71 @@ def test_many_rows_for_one_holder_keep_the_balance_chain_equal_to_the_lots(
         assert chain == [700 + 1000 * n for n in range(41)]
         assert points_left(usable_lots(s, account, clock.today())) == 700 + 40 * 1000
         assert verify(s) == []
+
+
+def test_imports_sharing_holders_in_opposite_orders_both_apply(
+        world: World, cli_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN two files that credit 太郎 and 花子 in opposite orders WHEN both imports run at once,
+    each pausing after its first row until the other has applied one too THEN both apply every
+    row: each locks the holders in ascending order, so the second waits for the first instead
+    of holding 花子 while the first waits for her (PostgreSQL would abort one of the two)."""
+    from cloud_api.services import partner_import
+
+    # JAL's clearing account exists (the first import of a partner creates it, and two imports
+    # creating it at once wait for each other on its key instead)
+    first = write(tmp_path / "first.csv", [["F-1", "2026/11/21 09:00:00", "TARO0101", "200", "留保"]])
+    assert main(["import-partner-transfers", "--partner", "JAL", str(first)]) == 0
+    barrier, paused = threading.Barrier(2, timeout=3), threading.local()
+    transfer = partner_import.partner_transfer
+
+    def pausing(*args: object, **kwargs: object) -> object:
+        result = transfer(*args, **kwargs)  # type: ignore[arg-type]
+        if not getattr(paused, "done", False):
+            paused.done = True
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:   # the other import waits for our locks
+                pass
+        return result
+
+    monkeypatch.setattr(partner_import, "partner_transfer", pausing)
+    taro = ["T-{}", "2026/11/21 10:00:00", "TARO0101", "200", "留保"]
+    hanako = ["H-{}", "2026/11/21 10:00:00", "MY123456", "200", "留保"]
+    files = [write(tmp_path / f"{name}.csv", [[cell.format(name) for cell in row] for row in rows])
+             for name, rows in (("a", [taro, hanako]), ("b", [hanako, taro]))]
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda f=f: codes.append(
+        main(["import-partner-transfers", "--partner", "JAL", str(f)]))) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert codes == [0, 0]
+    assert sorted(ref for ref, *_ in transfers(world)) == ["F-1", "H-a", "H-b", "T-a", "T-b"]
+    with unit_of_work(world.sessions) as s:
+        assert verify(s) == []
+
+
+def test_an_import_aborted_by_the_database_says_so_in_japanese_and_changes_nothing(
+        world: World, cli_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN the database aborting the import's transaction on its second row (as it does to a
+    deadlock's victim) WHEN it runs THEN exit 1 with a Japanese message, and nothing stays."""
+    from sqlalchemy.exc import OperationalError
+
+    from cloud_api.services import partner_import
+
+    transfer, calls = partner_import.partner_transfer, []
+
+    def aborting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("INSERT …", {}, RuntimeError("deadlock detected"))
+        return transfer(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(partner_import, "partner_transfer", aborting)
+    before = world.counts()
+    assert main(["import-partner-transfers", "--partner", "JAL",
+                 str(write(tmp_path / "jal.csv", good_rows(world)))]) == 1
+    assert "中断されたため取り込みを中止しました（何も取り込んでいません）" in capsys.readouterr().err
+    assert world.counts() == before

@@ -47,7 +47,7 @@ class Settings:
         return f"sqlite:///{self.data_dir / 'cloud.sqlite3'}"
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Settings":
+    def from_env(cls, **overrides: Any) -> Settings:
         env = os.environ
         s = cls(
             database_url=env.get("DATABASE_URL", ""),

@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QT = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6)\b", re.M)
-TERMINAL = re.compile(r"^\s*(from|import)\s+terminal_app\b", re.M)
-FLASK = re.compile(r"^\s*(from|import)\s+(flask|werkzeug)\b", re.M)
+QT = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6)\b", re.MULTILINE)
+TERMINAL = re.compile(r"^\s*(from|import)\s+terminal_app\b", re.MULTILINE)
+FLASK = re.compile(r"^\s*(from|import)\s+(flask|werkzeug)\b", re.MULTILINE)
 
 
 def _sources(*parts: str) -> list[Path]:

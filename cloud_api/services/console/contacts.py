@@ -33,7 +33,7 @@ class ContactFilter:
     business_name: str = ""
 
     @classmethod
-    def from_form(cls, form: dict[str, str]) -> "ContactFilter":
+    def from_form(cls, form: dict[str, str]) -> ContactFilter:
         category = form.get("category", "")
         texts = tuple((k, form.get(k, "").strip()[:255]) for k in TEXT_FILTERS if form.get(k, "").strip())
         return cls(category if category in CATEGORIES else "", texts,

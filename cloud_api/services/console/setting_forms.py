@@ -9,9 +9,14 @@ from datetime import date
 
 from cloud_api.errors import FieldError
 from cloud_api.messages import message
-from cloud_api.services.console.fields import (ACCOUNT_TYPES, Rule, check_form,
-                                               check_municipality_code, parse_period,
-                                               parse_positive_int)
+from cloud_api.services.console.fields import (
+    ACCOUNT_TYPES,
+    Rule,
+    check_form,
+    check_municipality_code,
+    parse_period,
+    parse_positive_int,
+)
 
 POINT_RULES = {"point_name": Rule("ポイント名", 50, required=True)}
 TOWN_RULES = {

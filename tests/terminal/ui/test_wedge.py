@@ -25,13 +25,13 @@ def redeem_screen(make_window: Any, qtbot: Any) -> tuple[Any, Any, list[str]]:
 
 
 def test_fast_burst_is_a_scan(make_window: Any, qtbot: Any) -> None:
-    window, screen, scans = redeem_screen(make_window, qtbot)
+    _window, screen, scans = redeem_screen(make_window, qtbot)  # keeps the window alive
     scan(screen.number, "987654321012", gap_ms=8)
     assert scans == ["987654321012"]
 
 
 def test_slow_typing_is_left_alone(make_window: Any, qtbot: Any) -> None:
-    window, screen, scans = redeem_screen(make_window, qtbot)
+    _window, screen, scans = redeem_screen(make_window, qtbot)  # keeps the window alive
     scan(screen.number, "12345", gap_ms=250)      # a person: 250 ms between keys
     assert scans == []
     assert screen.number.text() == "12345"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, json
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from cloud_api.messages import message
@@ -107,9 +108,37 @@ def register_error_handlers(app: Flask) -> None:
             exc.code or 400, "bad_request")
         return Problem(exc.code or 400, code, message(code)).response()
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> Response:
+        code = transient_code(exc)
+        if code is None:
+            return _bug(exc)
+        # the request's transaction was rolled back whole: the terminal may send it again
+        log.warning("database: %s (%s), the request was rolled back", code,
+                    type(exc.orig).__name__)
+        response = Problem(503, code, message(code)).response()
+        response.headers["Retry-After"] = "1"
+        return response
+
     @app.errorhandler(Exception)
     def _bug(exc: Exception) -> Response:
         report_id = uuid.uuid4().hex[:12]
         log.exception("unhandled error, report id %s", report_id)
         return Problem(500, "internal_error", message("internal_error", report_id=report_id),
                        extra={"report_id": report_id}).response()
+
+
+# PostgreSQL errors that end a transaction through no fault of the request: a serialization
+# failure, a deadlock's victim, a lock not available
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def transient_code(exc: DBAPIError) -> str | None:
+    """'database_busy' or 'service_unavailable' if trying again later can succeed; else None."""
+    if exc.connection_invalidated:
+        return "service_unavailable"
+    if getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return "database_busy"
+    if type(exc.orig).__module__ == "sqlite3" and "locked" in str(exc.orig):
+        return "database_busy"   # SQLite's busy timeout ran out behind another writer
+    return None

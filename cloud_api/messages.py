@@ -14,6 +14,7 @@ JA: dict[str, str] = {
     "internal_error": "システムエラーが発生しました。時間をおいて再度お試しください。（問い合わせ番号: {report_id}）",
     "unsupported_media_type": "JSON 形式で送信してください。",
     "service_unavailable": "データベースに接続できません。しばらくしてから再度お試しください。",
+    "database_busy": "混み合っているため処理できませんでした（何も変更していません）。もう一度お試しください。",
     # terminal authentication
     "auth_required": "端末認証が必要です。",
     "auth_bad_signature": "端末認証に失敗しました（署名が一致しません）。",

@@ -127,3 +127,45 @@ def test_event_point_only_at_selected_terminal_inside_its_period(world, grant_vi
     resp = signed_client(MUSEUM).post("/api/v1/spend", _body(world, 10, world.event_id))
     assert problem(resp)["code"] == "point_outside_service_period"
     assert world.ledger_counts() == before
+
+
+def test_a_spend_that_waits_too_long_for_a_lock_is_a_503_and_the_retry_applies_once(
+        world, grant_via_api, signed_client, app, db_url):
+    """GIVEN another transaction holding the holder's account (PostgreSQL, lock_timeout 300 ms)
+    WHEN a spend arrives THEN 503 database_busy in Japanese with Retry-After, nothing changed;
+    the terminal's retry with the same Idempotency-Key then applies once."""
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    from cloud_api.models.ledger import HOLDER
+    from cloud_api.services.ledger.accounts import account_key
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("lock_timeout is PostgreSQL's (SQLite's writers wait in its busy handler)")
+    grant_via_api(1000)
+    engine = app.extensions["mykey"].engine
+    with engine.connect() as conn:
+        conn.execute(text(f"ALTER DATABASE {conn.engine.url.database} SET lock_timeout = 300"))
+        conn.commit()
+    engine.dispose()   # the pool's next connections start with the setting
+    before = world.ledger_counts()
+    blocker = create_engine(db_url)
+    c = signed_client(MUSEUM)
+    body = json.dumps(_body(world, 100)).encode()
+    try:
+        with blocker.connect() as held:
+            held.execute(text("SELECT id FROM ledger_accounts WHERE key = :key FOR UPDATE"),
+                         {"key": account_key(HOLDER, world.point_id, world.holder_id)})
+            busy = c.raw("POST", "/api/v1/spend", body,
+                         c.headers("POST", "/api/v1/spend", body, **{"Idempotency-Key": "outbox-0503"}))
+            held.rollback()
+    finally:
+        blocker.dispose()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+    assert problem(busy)["code"] == "database_busy"
+    assert "何も変更していません" in problem(busy)["detail"]
+    assert world.ledger_counts() == before
+    retry = c.raw("POST", "/api/v1/spend", body,
+                  c.headers("POST", "/api/v1/spend", body, **{"Idempotency-Key": "outbox-0503"}))
+    assert retry.status_code == 201 and retry.get_json()["balance_after"] == 900
+    assert world.ledger_counts()[0] == before[0] + 1

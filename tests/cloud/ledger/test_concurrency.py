@@ -121,3 +121,88 @@ def test_identical_requests_racing_apply_exactly_once(world, grant_via_api, fact
         spends = s.scalars(select(JournalTxn.txn_no).where(JournalTxn.kind == "spend")).all()
         assert len(spends) == 1
         assert verify(s) == []
+
+
+def test_mixed_operations_racing_on_two_holders_keep_the_books(world, factory, clock, server_url,
+                                                               app):
+    """GIVEN two holders WHEN 24 threads at once spend, issue vouchers, redeem each other's
+    vouchers (twice: one must lose) and grant points to both, until their points run out THEN every answer is a success or
+    a clear refusal (never a 500), each voucher is redeemed at most once, each holder's balance
+    is what the acknowledged operations say, and verify-ledger is clean."""
+    from cloud_api.services.ledger.grant import grant
+
+    holders = (world.holder_id, world.other_holder_id)
+    ids = {world.holder_id: "MY123456", world.other_holder_id: "HANAKO12"}
+    sessions = app.extensions["mykey"].sessions
+
+    def credit(holder_id: int, amount: int) -> None:
+        with unit_of_work(sessions) as s:
+            grant(s, clock=clock, point=get_point(s, world.point_id), holder_id=holder_id,
+                  amount=amount, scope="SYSTEM", terminal_id=None, mykey_id=ids[holder_id])
+
+    for h in holders:
+        credit(h, 300)
+    signers = {t: SignedClient(None, factory.keys[t], clock) for t in (MUSEUM, CHAMBER)}
+    point = f"{world.point_id:08d}"
+    issued: list[str] = []            # voucher numbers, appended as they are acknowledged
+    lock = threading.Lock()
+    threads = 24
+    barrier = threading.Barrier(threads)
+
+    def call(terminal: str, path: str, payload: dict | None) -> requests.Response:  # type: ignore[type-arg]
+        body = json.dumps(payload).encode() if payload is not None else b""
+        return _send(server_url, signers[terminal], path, body, "mix-" + secrets.token_hex(8))
+
+    def worker(n: int) -> list[tuple[str, int, int, str]]:
+        """(operation, holder, amount, status code)"""
+        barrier.wait()
+        out = []
+        for i in range(6):
+            holder = holders[(n + i) % 2]
+            kind = ("spend", "voucher", "redeem", "grant")[(n + i) % 4]
+            if kind == "grant":
+                credit(holder, 10)
+                out.append(("grant", holder, 10, "201"))
+                continue
+            if kind == "redeem":
+                with lock:
+                    number = issued[(n * 7 + i) % len(issued)] if issued else None
+                if number is None:
+                    continue
+                resp = call(MUSEUM, f"/api/v1/vouchers/{number}/redeem", None)
+                assert resp.status_code in (201, 409), resp.text
+                out.append(("redeem:" + number, holder, 0, str(resp.status_code)))
+                continue
+            token = world.token(MUSEUM if kind == "spend" else CHAMBER, holder, ids[holder])
+            if kind == "spend":
+                resp = call(MUSEUM, "/api/v1/spend", {"card_token": token, "point_id": point,
+                                                      "amount": 9 + n % 4})
+                amount = 9 + n % 4
+            else:
+                resp = call(CHAMBER, "/api/v1/vouchers", {"card_token": token, "point_id": point,
+                                                          "amount": 25, "validity_days": 5})
+                amount = 25
+            assert resp.status_code in (201, 422), resp.text
+            if resp.status_code == 422:
+                assert resp.json()["code"] == "insufficient_balance", resp.text
+            elif kind == "voucher":
+                with lock:
+                    issued.append(resp.json()["voucher_no"])
+            out.append((kind, holder, amount, str(resp.status_code)))
+        return out
+
+    with ThreadPoolExecutor(threads) as pool:
+        results = [r for rs in pool.map(worker, range(threads)) for r in rs]
+    redeemed = [op.split(":")[1] for op, _, _, status in results
+                if op.startswith("redeem") and status == "201"]
+    assert redeemed and len(redeemed) == len(set(redeemed))   # each voucher at most once
+    assert any(op.startswith("redeem") and status == "409" for op, _, _, status in results)
+    assert any(status == "422" for *_, status in results)     # the balances did run out
+    with unit_of_work(sessions) as s:
+        balances = {h: balances_for(s, h, [get_point(s, world.point_id)], clock.today())[0].balance
+                    for h in holders}
+        assert verify(s) == []
+    for h in holders:
+        moved = sum(amount if op == "grant" else -amount for op, holder, amount, status in results
+                    if holder == h and status == "201" and op in ("grant", "spend", "voucher"))
+        assert balances[h] == 300 + moved >= 0

@@ -104,28 +104,35 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}.get(
-            exc.code or 400, "bad_request")
-        return Problem(exc.code or 400, code, message(code)).response()
+        return Problem(exc.code or 400, http_code(exc), message(http_code(exc))).response()
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> Response:
         code = transient_code(exc)
         if code is None:
             return _bug(exc)
-        # the request's transaction was rolled back whole: the terminal may send it again
-        log.warning("database: %s (%s), the request was rolled back", code,
-                    type(exc.orig).__name__)
         response = Problem(503, code, message(code)).response()
         response.headers["Retry-After"] = "1"
         return response
 
     @app.errorhandler(Exception)
     def _bug(exc: Exception) -> Response:
-        report_id = uuid.uuid4().hex[:12]
-        log.exception("unhandled error, report id %s", report_id)
+        report_id = report_bug()
         return Problem(500, "internal_error", message("internal_error", report_id=report_id),
                        extra={"report_id": report_id}).response()
+
+
+def http_code(exc: HTTPException) -> str:
+    """The stable code of an HTTP error werkzeug raised (unknown path, wrong method, …)."""
+    return {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}.get(
+        exc.code or 400, "bad_request")
+
+
+def report_bug() -> str:
+    """Log the exception being handled, with its traceback, under a new report id for the user."""
+    report_id = uuid.uuid4().hex[:12]
+    log.exception("unhandled error, report id %s", report_id)
+    return report_id
 
 
 # PostgreSQL errors that end a transaction through no fault of the request: a serialization
@@ -134,11 +141,16 @@ TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
 def transient_code(exc: DBAPIError) -> str | None:
-    """'database_busy' or 'service_unavailable' if trying again later can succeed; else None."""
+    """'database_busy' or 'service_unavailable' if trying again later can succeed (the request's
+    transaction was rolled back whole; logged here, without the statement's values); else None."""
+    code = None
     if exc.connection_invalidated:
-        return "service_unavailable"
-    if getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
-        return "database_busy"
-    if type(exc.orig).__module__ == "sqlite3" and "locked" in str(exc.orig):
-        return "database_busy"   # SQLite's busy timeout ran out behind another writer
-    return None
+        code = "service_unavailable"
+    elif getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        code = "database_busy"
+    elif type(exc.orig).__module__ == "sqlite3" and "locked" in str(exc.orig):
+        code = "database_busy"   # SQLite's busy timeout ran out behind another writer
+    if code is not None:
+        log.warning("database: %s (%s), the request was rolled back", code,
+                    type(exc.orig).__name__)
+    return code

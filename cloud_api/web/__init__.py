@@ -9,9 +9,11 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from cloud_api.errors import ApiError
+from cloud_api.errors import ApiError, http_code, report_bug, transient_code
 from cloud_api.messages import message
 from cloud_api.web import security
 
@@ -59,6 +61,25 @@ def _not_allowed(_exc: Exception) -> tuple[str, int]:
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> tuple[str, int]:
     return render_template("error.html", text=exc.detail), exc.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> tuple[str, int]:
+    return render_template("error.html", text=message(http_code(exc))), exc.code or 400
+
+
+@bp.errorhandler(DBAPIError)
+def _database_error(exc: DBAPIError) -> tuple[str, int]:
+    code = transient_code(exc)
+    if code is None:
+        return _bug(exc)
+    return render_template("error.html", text=message(code)), 503
+
+
+@bp.errorhandler(Exception)
+def _bug(_exc: Exception) -> tuple[str, int]:
+    """The staff see the page with a report id; the traceback goes to the log only."""
+    return render_template("error.html", text=message("internal_error", report_id=report_bug())), 500
 
 
 def register(app: Flask) -> None:

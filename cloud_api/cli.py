@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from cloud_api.errors import transient_code
+from cloud_api.messages import message
+
+log = logging.getLogger(__name__)
 
 # name -> (module, help). Each module has `add_arguments(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -39,7 +47,22 @@ def main(argv: list[str] | None = None) -> int:
         module.add_arguments(p)
     args = parser.parse_args(argv)
     module = importlib.import_module(args._module)
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except DBAPIError as exc:   # the operator gets a sentence; the details go to the log
+        log.warning("%s: the database failed (%s)", args.command, type(exc.orig).__name__)
+        log.debug("%s: the database failed", args.command, exc_info=True)
+        print(f"エラー: {message(database_failure(exc))}", file=sys.stderr)
+        return 2
+
+
+def database_failure(exc: DBAPIError) -> str:
+    """The message code for a database error that ended a command."""
+    if (code := transient_code(exc)) is not None:
+        return code
+    if isinstance(exc, (OperationalError, ProgrammingError)):   # no server, no tables
+        return "ledger_db_unavailable"
+    return "cli_database_failed"
 
 
 if __name__ == "__main__":

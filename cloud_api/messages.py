@@ -137,6 +137,7 @@ JA: dict[str, str] = {
     "partner_import_interrupted": "データベースの処理が中断されたため取り込みを中止しました（何も取り込んでいません）。もう一度実行すると、未取込の分だけ取り込まれます。",
     "partner_import_rows": "取り込みを中止しました。誤りのある行: {rows}",
     "ledger_correction_mismatch": "取消取引が元の取引と一致しません。",
+    "cli_database_failed": "データベースの処理に失敗したため中止しました。詳しくはログを確認してください。",
     "ledger_db_unavailable": "データベースに接続できないか、初期化されていません（mykey-cloud init-db を実行してください）。",
     "ledger_ok": "台帳の不変条件はすべて満たされています。",
     # accounts (ACCOUNTS): fields, terminals, cards, service IDs, MyKey IDs, imports

@@ -57,6 +57,15 @@ def test_demo_data_is_complete_and_idempotent(env, tmp_path: Path) -> None:
         assert event.service_from <= today <= event.service_to
 
 
+def test_a_command_on_a_database_without_tables_says_to_run_init_db(env, capsys) -> None:
+    """GIVEN a database init-db has not made WHEN a command needs its tables THEN exit 2 with a
+    Japanese sentence naming init-db, and no traceback for the operator."""
+    assert main(["add-municipality", "141305", "川崎市", "神奈川県"]) == 2
+    err = capsys.readouterr().err
+    assert "初期化されていません（mykey-cloud init-db を実行してください）" in err
+    assert "Traceback" not in err
+
+
 def test_reset_terminal_prints_a_new_password(env, capsys) -> None:
     main(["demo-data"])
     assert main(["reset-terminal", "00052459", "--new-password"]) == 0

@@ -119,12 +119,17 @@ def _translated(conn: Connection, dbapi: Any, cursor: Any, text: str, params: An
 
 def _connection(session: Session) -> tuple[Connection, Any]:
     """The session's connection and its DB-API connection in the current transaction (looked
-    up once per transaction: Session.connection() alone cost ~20 us a call)."""
-    txn = session.get_transaction()
+    up once per transaction: Session.connection() alone cost ~20 us a call).
+
+    "Current" is the innermost one: a savepoint (Session.begin_nested) is only emitted when its
+    transaction is first asked for its connection, so a statement run here inside it must ask,
+    or the savepoint would begin after the statement and not undo it."""
+    txn = session.get_nested_transaction() or session.get_transaction()
     cached = session.info.get(_CONNECTION)
     if cached is None or txn is None or cached[0] is not txn:
         conn = session.connection()
-        cached = (session.get_transaction(), conn, conn.connection.dbapi_connection)
+        txn = session.get_nested_transaction() or session.get_transaction()
+        cached = (txn, conn, conn.connection.dbapi_connection)
         session.info[_CONNECTION] = cached
     return cached[1], cached[2]
 

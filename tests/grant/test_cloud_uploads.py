@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -221,6 +222,10 @@ def test_two_devices_with_the_same_people_in_opposite_order_grant_each_once(
         assert len({txn for _, txn in outcomes}) == 1            # both name the one grant
     with unit_of_work(cloud_db) as s:
         assert s.scalar(select(func.count()).select_from(GrantAward)) == 2
+        granted = s.scalar(select(func.count()).select_from(JournalTxn).where(
+            JournalTxn.kind == "grant",
+            JournalTxn.terminal_id.in_((GRANT_TERMINAL[0], BRANCH_TERMINAL[0]))))
+        assert granted == 2          # the losing device's ledger grant was rolled back too
         assert verify(s) == []
 
 
@@ -252,3 +257,69 @@ def test_roster_person_phone_and_email_follow_the_cloud_contact_rules() -> None:
     [entry] = roster.parse_entries({"entries": [{"mykey_id": "MY123456", "points": 100,
                                                  "person": good}]})
     assert (entry.person["phone"], entry.person["email"]) == ("090-1111-2222", "taro@example.jp")
+
+
+def test_a_device_losing_the_race_for_its_second_person_keeps_no_grant_of_them(
+        cloud_db: Any, demo_world: Any, db_url: str) -> None:
+    """GIVEN device B granting KEY34567, its transaction not yet committed WHEN device A uploads
+    MY123456 then KEY34567 (A finds no grant of KEY34567 yet, so it waits for B's lock, grants,
+    and then loses on the once-a-day key) THEN A's answer for KEY34567 is 'already_granted' with
+    B's number and A's own ledger grant of KEY34567 is rolled back with its savepoint: one grant
+    each. (The savepoint must cover the ledger statements although they run on the DB-API
+    connection, not through the ORM - the person is A's second.)"""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers take turns whole (BEGIN IMMEDIATE): no race to lose")
+    put_roster(cloud_db, "MY123456", "KEY34567")
+    terminals = [context(cloud_db), add_second_grant_terminal(cloud_db)]
+    store = jpki.trust_store(demo_world.ca_dir)
+    b_granted, release_b = threading.Event(), threading.Event()
+    answers: dict[str, list[Any]] = {}
+
+    def device_b() -> None:
+        with unit_of_work(cloud_db) as s:
+            answers["B"], _ = uploads.process(s, Clock(), terminals[1], store, BUSINESS,
+                                              [item(demo_world, "KEY34567", "m-ffffffff01")])
+            b_granted.set()
+            release_b.wait(30)                 # B commits only when released
+
+    def device_a() -> None:
+        with unit_of_work(cloud_db) as s:
+            answers["A"], _ = uploads.process(s, Clock(), terminals[0], store, BUSINESS, [
+                item(demo_world, "MY123456", "m-ffffffff02"),
+                item(demo_world, "KEY34567", "m-ffffffff03")])
+
+    b = threading.Thread(target=device_b)
+    b.start()
+    assert b_granted.wait(30)
+    a = threading.Thread(target=device_a)
+    a.start()
+    engine = create_engine(db_url)
+    try:                                       # A waits for B's lock on KEY34567's account
+        deadline = time.monotonic() + 30
+        while not _waiting_on_a_lock(engine):
+            assert time.monotonic() < deadline, "device A never waited for B"
+            time.sleep(0.02)
+    finally:
+        engine.dispose()
+    release_b.set()
+    b.join(30)
+    a.join(30)
+    outcome = {(n, r["mykey_id"]): (r["outcome"], r["txn_no"]) for n in answers
+               for r in answers[n]}
+    assert outcome[("A", "MY123456")][0] == "granted"
+    assert outcome[("B", "KEY34567")][0] == "granted"
+    assert outcome[("A", "KEY34567")] == ("already_granted", outcome[("B", "KEY34567")][1])
+    with unit_of_work(cloud_db) as s:
+        granted = s.scalars(select(JournalTxn.mykey_id).where(
+            JournalTxn.kind == "grant",
+            JournalTxn.terminal_id.in_((GRANT_TERMINAL[0], BRANCH_TERMINAL[0])))).all()
+        assert sorted(granted) == ["KEY34567", "MY123456"]
+        assert verify(s) == []
+
+
+def _waiting_on_a_lock(engine: Any) -> bool:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return bool(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar())

@@ -60,3 +60,32 @@ def test_a_refused_plain_statement_raises_sqlalchemys_error(db_url: str) -> None
             assert "424242" not in message
     finally:
         engine.dispose()
+
+
+def test_a_savepoint_undoes_plain_statements_run_after_others(db_url: str) -> None:
+    """GIVEN a transaction that has already run a hot-path (plain SQL) statement WHEN a savepoint
+    begins, another plain statement runs in it and the savepoint is rolled back THEN that
+    statement is undone and the first one stays (the savepoint begins before the statement)."""
+    from sqlalchemy import text
+
+    from cloud_api import fastsql
+    from cloud_api.db import make_session_factory
+    from cloud_api.fastsql import Sql
+
+    engine = db.make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE savepoint_probe (k INTEGER PRIMARY KEY)"))
+        insert = Sql("INSERT INTO savepoint_probe (k) VALUES (:k)")
+        with make_session_factory(engine)() as session:
+            fastsql.run(session, insert, {"k": 1})
+            with pytest.raises(LookupError), session.begin_nested():
+                fastsql.run(session, insert, {"k": 2})
+                raise LookupError("not the common case")
+            fastsql.run(session, insert, {"k": 3})
+            session.commit()
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT k FROM savepoint_probe ORDER BY k")).scalars().all()
+        assert kept == [1, 3]
+    finally:
+        engine.dispose()

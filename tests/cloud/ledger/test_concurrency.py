@@ -71,7 +71,7 @@ def test_concurrent_spends_and_vouchers_never_overdraw(world, grant_via_api, fac
         for signer, path, body, key in jobs[n::THREADS]:
             first = _send(server_url, signer, path, body, key)
             retry = _send(server_url, signer, path, body, key)   # a retry after a "lost" answer
-            assert retry.status_code == first.status_code or first.status_code != 201
+            assert retry.status_code == first.status_code or first.status_code != 201, retry.text
             if first.status_code == 201:
                 assert retry.json() == first.json()
                 assert retry.headers.get("Idempotent-Replayed") == "true"

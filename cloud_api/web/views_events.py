@@ -123,6 +123,8 @@ def _targets_page(session: Session, form: SettingForm, keys: list[str], point_id
                   listed: str | None, error: str | None) -> Page:
     code = form.values["municipality_code"]
     towns = targets.selectable_towns(session, code)
+    if listed is not None and listed not in {town.code for town in towns}:
+        raise NotFound()   # another prefecture's town: its terminals are not ours to list
     chosen = targets.parse_keys(session, keys, code)
     return render_template(
         "event_targets.html", values=form.values, names=EVENT_FIELDS, point_id=point_id,

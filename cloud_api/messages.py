@@ -185,6 +185,7 @@ JA: dict[str, str] = {
     "grant_already_given": "マイキーID {mykey_id} には {grant_date} にこの付与事業のポイントを付与済みです（取引番号 {txn_no}）。同じ付与事業の付与は1日1回です。",
     "grant_date_invalid": "付与日は今日から1年前までの日付を YYYY-MM-DD の形で指定してください。",
     "grant_not_in_roster": "マイキーID {mykey_id} はこの付与事業の対象者名簿（クラウド）に登録されていません。",
+    "read_at_too_old": "カード読取日時が1年以上前のため付与できません（付与日は1年前まで）。",
     "read_at_future": "カード読取日時が現在より後になっています。端末の時計を確認してください。",
 }
 

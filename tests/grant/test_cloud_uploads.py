@@ -241,6 +241,23 @@ def test_read_stamped_in_the_future_is_rejected_and_grants_nothing(cloud_db: Any
     assert grants_of(cloud_db, "MY123456") == 0
 
 
+def test_a_read_more_than_a_year_back_is_rejected_and_grants_nothing(cloud_db: Any,
+                                                                     demo_world: Any) -> None:
+    """GIVEN reads of one card stamped 300 and 400 days ago (a device may choose any stamp)
+    WHEN uploaded THEN the one within the year a clerk may grant for is granted, the older one
+    is rejected as read_at_too_old: a made-up stamp cannot grant the same person for every day
+    of the past."""
+    put_roster(cloud_db, "MY123456")
+    read = item(demo_world, "MY123456", "m-gggggggg01")
+    now = datetime.now(JST)
+    recent, old = (uploads.UploadItem(f"m-gggggggg{days}", read.cert_der,
+                                      now - timedelta(days=days)) for days in (300, 400))
+    results = upload(cloud_db, demo_world, [recent, old])
+    assert [(r["outcome"], r["reason"]) for r in results] == [
+        ("granted", None), ("rejected", "read_at_too_old")]
+    assert grants_of(cloud_db, "MY123456") == 1
+
+
 def test_roster_person_phone_and_email_follow_the_cloud_contact_rules() -> None:
     """GIVEN roster entries WHEN phone/e-mail break the cloud's contact rules THEN 422 names
     them; well-formed ones pass (the PC's screens already apply 画面10's rules)."""

@@ -34,7 +34,7 @@ from cloud_api.services.cards import holder_by_mykey_id
 from cloud_api.services.grants.roster import roster_points
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.ledger.grants_lookup import business_and_point
-from cloud_api.services.ledger.refs import Receipt
+from cloud_api.services.ledger.refs import Receipt, business_date
 from cloud_api.services.points import PointRef
 from cloud_api.services.terminals import TerminalContext
 
@@ -70,6 +70,11 @@ class AwardRequest:
 def read_in_future(read_at: datetime, now: datetime) -> bool:
     """A read stamped later than the cloud's clock (beyond a small skew) is not believed."""
     return read_at > now + CLOCK_SKEW
+
+
+def read_too_old(read_at: datetime, now: datetime) -> bool:
+    """A read whose 付与日 is further back than a clerk may grant for (PAST_DAYS)."""
+    return business_date(read_at) < business_date(now) - timedelta(days=PAST_DAYS)
 
 
 def parse_grant_date(value: object, today: date) -> date:

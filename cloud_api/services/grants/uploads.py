@@ -26,7 +26,12 @@ from cloud_api.models.accounts import GrantBusiness
 from cloud_api.models.grants import GrantUploadBatch, GrantUploadItem
 from cloud_api.services import jpki
 from cloud_api.services.cards import holder_for_certificate
-from cloud_api.services.grants.awards import AwardRequest, award_once, read_in_future
+from cloud_api.services.grants.awards import (
+    AwardRequest,
+    award_once,
+    read_in_future,
+    read_too_old,
+)
 from cloud_api.services.grants.roster import roster_points
 from cloud_api.services.ledger.grants_lookup import business_and_point
 from cloud_api.services.ledger.refs import business_date
@@ -184,6 +189,8 @@ def _judge(ctx: UploadContext, item: UploadItem) -> Decision:
         row.cert_serial = cert.serial
         if read_in_future(item.read_at, now):
             raise ApiError("read_at_future", 422)
+        if read_too_old(item.read_at, now):
+            raise ApiError("read_at_too_old", 422)
         _look_up(ctx, decision, cert)
     except ApiError as exc:
         row.outcome = "no_mykey_id" if exc.code == "card_not_registered" else "rejected"

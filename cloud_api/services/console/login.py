@@ -41,7 +41,9 @@ class LoginOutcome:
 
 def login(session: Session, login_id: str, password: str, max_failures: int) -> LoginOutcome:
     """Staff login ID first; an 8-digit ID that is no staff login is a terminal ID."""
-    user = session.scalar(select(ConsoleUser).where(ConsoleUser.login_id == login_id))
+    # the row stays locked until the failure is counted: parallel guesses are counted one by one
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.login_id == login_id)
+                          .with_for_update())
     if user is not None:
         return _staff_login(session, user, password, max_failures)
     if TERMINAL_ID.fullmatch(login_id):

@@ -37,8 +37,8 @@ CARD_TOKEN_SECRET = "card_token_secret"   # app.extensions: (secret key, derived
 def version_tuple(version: str) -> tuple[int, ...]:
     parts = []
     for piece in version.strip().split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit()) if piece else ""
-        parts.append(int(digits) if digits else 0)
+        number = "".join(ch for ch in piece if ch.isascii() and ch.isdigit())[:9]
+        parts.append(int(number) if number else 0)
     return tuple(parts)
 
 

@@ -29,6 +29,7 @@ from cloud_api.models.accounts import Holder, Point
 from cloud_api.models.partners import Partner
 from cloud_api.services.ledger.partner_transfer import partner_transfer
 from cloud_api.services.points import PointRef, ref_of
+from cloud_api.services.validation import digits
 
 log = logging.getLogger(__name__)
 COLUMNS = ("partner_ref", "executed_at", "mykey_id", "amount", "destination")
@@ -121,7 +122,7 @@ def _check(session: Session, number: int, row: dict[str, str]) -> _Row:
 
 def _amount(text: str) -> int:
     cleaned = text.strip().replace(",", "")
-    if not cleaned.isdigit():
+    if not digits(cleaned, 12):
         raise ApiError("amount_invalid", 422)
     return int(cleaned)
 
@@ -131,7 +132,7 @@ def destination_of(session: Session, text: str) -> PointRef | None:
     value = text.strip()
     if value in RESERVE_WORDS:
         return None
-    point = session.get(Point, int(value)) if len(value) == 8 and value.isdigit() else None
+    point = session.get(Point, int(value)) if len(value) == 8 and digits(value, 8) else None
     if point is None:
         raise ApiError("partner_destination_unknown", 422)
     return ref_of(point)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cloud_api.errors import NotFound
 from cloud_api.models.accounts import EventTarget, Point
 from cloud_api.services.terminals import TerminalContext
-from cloud_api.services.validation import is_prefecture_code
+from cloud_api.services.validation import digits, is_prefecture_code
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def parse_point_id(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value if value > 0 else None
-    if isinstance(value, str) and len(value) == 8 and value.isdigit() and int(value) > 0:
+    if isinstance(value, str) and len(value) == 8 and digits(value, 8) and int(value) > 0:
         return int(value)
     return None
 

@@ -31,7 +31,7 @@ from cloud_api.errors import AuthError
 from cloud_api.fastsql import DATETIME, Sql
 from cloud_api.models.accounts import TerminalNonce
 from cloud_api.services.terminals import TerminalContext, context_from
-from cloud_api.services.validation import FINGERPRINT, TERMINAL_ID
+from cloud_api.services.validation import FINGERPRINT, TERMINAL_ID, digits
 from cloud_api.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,8 @@ def canonical_string(method: str, path_with_query: str, timestamp: str, nonce: s
 
 def check_shape(req: SignedRequest) -> None:
     """Missing or malformed authentication headers: 401 auth_required."""
-    ok = (TERMINAL_ID.fullmatch(req.terminal_id) and req.timestamp.isdigit()
-          and len(req.timestamp) <= 12 and NONCE.fullmatch(req.nonce)
+    ok = (TERMINAL_ID.fullmatch(req.terminal_id) and digits(req.timestamp, 12)
+          and NONCE.fullmatch(req.nonce)
           and FINGERPRINT.fullmatch(req.fingerprint) and req.signature)
     if not ok:
         raise AuthError("auth_required")

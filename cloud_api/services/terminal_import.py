@@ -25,7 +25,7 @@ from cloud_api.messages import message
 from cloud_api.models.accounts import IdBusiness, Municipality, Terminal
 from cloud_api.services.passwords import generate_password, hash_password
 from cloud_api.services.tabular import Table, read_table, write_table
-from cloud_api.services.validation import TERMINAL_ID, is_municipality_code
+from cloud_api.services.validation import TERMINAL_ID, digits, is_municipality_code
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def _row(row_no: int, cells: dict[str, str]) -> tuple[TerminalRow | None, str | 
     category = CATEGORY[marks[0]]
     also = category == "A" and len(marks) > 1 and CATEGORY.get(marks[1]) == "I"
     terminal_id = cells.get("端末ID", "")
-    terminal_id = terminal_id.zfill(8) if terminal_id.isdigit() else terminal_id
+    terminal_id = terminal_id.zfill(8) if digits(terminal_id, 8) else terminal_id
     row = TerminalRow(row_no, category, also, _int(cells.get("項番", "")),
                       cells.get("ID付与事業者名", "") if category == "A" else "",
                       cells.get("設置場所", ""), cells.get("端末名", ""), terminal_id,
@@ -123,7 +123,7 @@ def _row(row_no: int, cells: dict[str, str]) -> tuple[TerminalRow | None, str | 
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return int(text) if digits(text, 9) else None
 
 
 def _row_problem(row: TerminalRow) -> str | None:

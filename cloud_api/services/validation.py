@@ -29,6 +29,12 @@ HEX_SERIAL = re.compile(r"^[0-9A-Fa-f]{1,64}$")
 MYPAGE_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,16}$")
 
 
+def digits(text: str, max_len: int) -> bool:
+    """1 to `max_len` ASCII digits. (str.isdigit alone also passes '¹', which int() refuses, and
+    '３', which int() reads; an unbounded string can pass int()'s limit or a column's range.)"""
+    return 0 < len(text) <= max_len and text.isascii() and text.isdigit()
+
+
 def municipality_check_digit(first5: str) -> int:
     """d6 = (11 - (6*d1 + 5*d2 + 4*d3 + 3*d4 + 2*d5) mod 11) mod 10."""
     total = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2)))

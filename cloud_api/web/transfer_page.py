@@ -14,6 +14,7 @@ from cloud_api.messages import message
 from cloud_api.services.console.fields import parse_period
 from cloud_api.services.console.identity import PARTNER, ConsoleIdentity
 from cloud_api.services.reports import scope, transfer_report
+from cloud_api.services.validation import digits
 
 FIELDS = ("from", "to", "point_id")
 
@@ -37,7 +38,7 @@ def read_request(conn: Connection, identity: ConsoleIdentity,
         if query is None:
             errors.append(FieldError("partner", "unknown", message("web_partner_unregistered")))
     elif period:
-        point_id = int(args["point_id"]) if args["point_id"].isdigit() else -1
+        point_id = int(args["point_id"]) if digits(args["point_id"], 8) else -1
         query = transfer_report.municipal_query(conn, identity.municipality_code or "",
                                                 point_id, *period)
         if query is None:

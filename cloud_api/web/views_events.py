@@ -16,6 +16,7 @@ from cloud_api.messages import message
 from cloud_api.models.accounts import EventTarget, Point
 from cloud_api.services.console import point_setup, targets
 from cloud_api.services.console.setting_forms import EVENT_FIELDS, SettingForm, read_event_form
+from cloud_api.services.validation import digits
 from cloud_api.web import bp, security
 from cloud_api.web.forms import confirm_rows, db, form_dict
 
@@ -93,7 +94,7 @@ def event_register() -> Page:
 
 def _point_id(session: Session, code: str) -> str:
     raw = request.form.get("point_id", "")
-    if raw and (not raw.isdigit() or point_setup.own_event(session, code, int(raw)) is None):
+    if raw and (not digits(raw, 8) or point_setup.own_event(session, code, int(raw)) is None):
         raise NotFound()
     return raw
 

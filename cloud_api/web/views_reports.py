@@ -20,6 +20,7 @@ from cloud_api.services.console.identity import SHOP, ConsoleIdentity
 from cloud_api.services.reports import export, place_report, scope
 from cloud_api.services.reports import transfer_report as transfer_reports
 from cloud_api.services.reports.reader import read_connection
+from cloud_api.services.validation import digits
 from cloud_api.web import bp, chart, security, transfer_page
 from cloud_api.web.downloads import report_file
 
@@ -128,7 +129,7 @@ def _download(kind: str) -> Response:
 def _read_request(conn: Connection, identity: ConsoleIdentity) -> ReportRequest:
     args = {k: request.args.get(k, "") for k in ("from", "to", "point_id", "place")}
     period, errors = parse_period(args["from"], args["to"])
-    point_id = int(args["point_id"]) if args["point_id"].isdigit() else -1
+    point_id = int(args["point_id"]) if digits(args["point_id"], 8) else -1
     query = None
     if period:
         query = _query(conn, identity, point_id, period, args["place"])

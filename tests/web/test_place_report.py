@@ -122,3 +122,14 @@ def test_csv_quotes_places_and_defuses_formulas(console) -> None:  # type: ignor
                      f"&point_id={console.data.kawasaki_point}").get_data().decode("utf-8-sig")
     rows = [r for r in csv.reader(io.StringIO(raw)) if len(r) == 5 and r[4].isdigit()]
     assert len(rows) == 5 and {r[1] for r in rows} == {"'" + evil}
+
+
+def test_a_point_id_of_odd_digits_is_an_unknown_point_not_an_error(console) -> None:  # type: ignore[no-untyped-def]
+    """'¹' passes str.isdigit but not int(); 5,000 digits pass neither int()'s limit nor a
+    column's range: each is just no point of this municipality (404), never a 500."""
+    client = console.app.test_client()
+    _login(client, "kawasaki")
+    for point_id in ("¹", "９", "1" * 5000):
+        r = client.get(f"/console/reports/place.csv?from=2017/08/01&to=2017/08/31"
+                       f"&point_id={point_id}")
+        assert r.status_code == 404, point_id

@@ -18,6 +18,7 @@ from cloud_api.messages import message
 from cloud_api.models.accounts import GrantBusiness, Point
 from cloud_api.services.console.fields import Rule, check_form, parse_positive_int
 from cloud_api.services.console.setting_forms import clean
+from cloud_api.services.validation import digits
 
 log = logging.getLogger(__name__)
 FIELDS = ("business_id", "point_id", "name", "department", "points_per_grant", "notes")
@@ -89,7 +90,7 @@ def _taken(session: Session, code: str, business_id: str) -> bool:
 
 
 def _own_point(session: Session, code: str, point_id: str) -> Point | None:
-    if not point_id.isdigit():
+    if not digits(point_id, 8):
         return None
     point = session.get(Point, int(point_id))
     return point if point is not None and point.municipality_code == code else None

@@ -78,9 +78,10 @@ def test_signature_by_another_key_is_rejected(kawasaki, terminal, signed_client)
 
 def test_malformed_headers_are_rejected(terminal, subtests) -> None:
     for header, value in (("X-MyKey-Terminal", "5245"), ("X-MyKey-Nonce", "short"),
-                          ("X-MyKey-Timestamp", "soon"), ("X-MyKey-Fingerprint", "XYZ"),
+                          ("X-MyKey-Timestamp", "soon"), ("X-MyKey-Timestamp", "¹"),
+                          ("X-MyKey-Timestamp", "1" * 13), ("X-MyKey-Fingerprint", "XYZ"),
                           ("X-MyKey-Signature", "")):
-        with subtests.test(header=header):
+        with subtests.test(header=header, value=value):
             resp = terminal.get("/api/v1/terminal", **{header: value})
             assert resp.status_code == 401 and problem(resp)["code"] == "auth_required"
 
@@ -107,6 +108,12 @@ def test_old_client_version_gets_426(terminal, subtests) -> None:
             assert resp.status_code == 426
             assert problem(resp)["code"] == "version_too_old"
             assert "0.1.0" in problem(resp)["detail"]
+
+
+def test_an_absurd_client_version_is_read_not_an_error(terminal) -> None:
+    """5,000 digits are beyond int()'s limit: the version's number is its first nine digits."""
+    resp = terminal.get("/api/v1/terminal", **{"X-MyKey-Client-Version": "9" * 5000})
+    assert resp.status_code == 200
 
 
 def test_wrong_category_is_forbidden(kawasaki, signed_client) -> None:

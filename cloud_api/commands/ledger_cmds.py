@@ -12,9 +12,9 @@ import sys
 from sqlalchemy.exc import DBAPIError
 
 from cloud_api.config import Settings
-from cloud_api.db import make_engine, make_session_factory, unit_of_work
+from cloud_api.db import make_engine
 from cloud_api.messages import message
-from cloud_api.services.ledger.verify import verify
+from cloud_api.services.ledger.verify import verify_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.effective_database_url)
     try:
-        with unit_of_work(make_session_factory(engine)) as session:
-            violations = verify(session)
+        violations = verify_snapshot(engine)
     except DBAPIError:
         log.warning("verify-ledger could not read the database", exc_info=True)
         print(message("ledger_db_unavailable"), file=sys.stderr)

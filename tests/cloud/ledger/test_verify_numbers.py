@@ -130,3 +130,41 @@ def test_commands_on_an_uninitialised_database_exit_2_with_japanese(tmp_path, ca
     assert ledger_cmds.run(Args()) == 2
     assert sweep_cmd.run(Args()) == 2
     assert "init-db" in capsys.readouterr().err
+
+
+def test_verify_on_a_live_database_reads_one_moment(ledger_db, clock, point, terminal,
+                                                    monkeypatch):
+    """GIVEN a sound ledger WHEN a spend commits between verify's reading of the holder chains
+    and of the lots, and a voucher issue between its reading of the escrow and of the open
+    vouchers THEN verify_snapshot still finds nothing (one REPEATABLE READ snapshot on
+    PostgreSQL; in READ COMMITTED each statement saw the new commit: two false violations)."""
+    from cloud_api.services.ledger import verify as v
+    from cloud_api.services.ledger.vouchers import issue_voucher
+
+    engine = ledger_db.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers wait for the reading transaction (BEGIN IMMEDIATE)")
+    holder = {"clock": clock, "terminal": terminal, "point": point, "holder_id": 7,
+              "mykey_id": "ABCDEFGH"}
+    run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=100, scope=None,
+        terminal_id=None)
+    run(ledger_db, spend, **holder, amount=10)
+    books_match_lots, pairs, reads = v._books_match_lots, v._pairs, []
+
+    def spend_meanwhile(s, books):  # type: ignore[no-untyped-def]
+        run(ledger_db, spend, **holder, amount=5)
+        yield from books_match_lots(s, books)
+
+    def issue_meanwhile(s, stmt):  # type: ignore[no-untyped-def]
+        out = pairs(s, stmt)
+        reads.append(stmt)
+        if len(reads) == 3:   # the escrow total is read; the open vouchers are next
+            run(ledger_db, issue_voucher, **holder, amount=20, validity_days=5)
+        return out
+
+    monkeypatch.setattr(v, "_books_match_lots", spend_meanwhile)
+    monkeypatch.setattr(v, "_pairs", issue_meanwhile)
+    assert v.verify_snapshot(engine) == []
+    monkeypatch.undo()
+    assert v.verify_snapshot(engine) == []          # and the commits made meanwhile are sound
+    assert len(run(ledger_db, lambda s: s.scalars(select(JournalTxn.id)).all())) == 4

@@ -36,6 +36,7 @@ JA: dict[str, str] = {
     "card_certificate_invalid": "マイナンバーカードの電子証明書を確認できませんでした。",
     "card_certificate_revoked": "マイナンバーカードの電子証明書が失効しています。",
     "card_certificate_expired": "マイナンバーカードの電子証明書の有効期限が切れています。",
+    "my_number_card_required": "この操作にはマイナンバーカードの読み取りが必要です（商店街カードの番号では合算のみできます）。",
     "card_token_invalid": "カードの読取が無効または期限切れです。もう一度カードを読み取ってください。",
     "holder_revoked": "このマイキーIDは失効しています。",
     # ledger

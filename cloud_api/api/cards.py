@@ -44,13 +44,14 @@ def verified_certificate(body: dict[str, Any], name: str = "auth_cert") -> jpki.
     return jpki.verify_certificate(decode_certificate(body, name), store, c.clock.now())
 
 
-def card_json(session: Any, holder: Holder) -> dict[str, Any]:
+def card_json(session: Any, holder: Holder,
+              source: str = cards.MY_NUMBER_CARD) -> dict[str, Any]:
     """The answer of every card read: token bound to this terminal + usable balances."""
     c = cloud()
     now, terminal = c.clock.now(), g.terminal
     ref = cards.CardHolderRef(holder.id, holder.mykey_id)
     token, expires = cards.issue_card_token(ref, terminal.terminal_id, now,
-                                            c.settings.card_token_ttl_s)
+                                            c.settings.card_token_ttl_s, source=source)
     usable = points.usable_points(session, terminal, c.clock.today())
     return {"card_token": token, "expires_at": expires.astimezone(JST).isoformat(),
             "mykey_id": holder.mykey_id,
@@ -75,5 +76,6 @@ def read_shopping_card() -> dict[str, Any]:
     with unit_of_work(cloud().sessions) as session:
         holder, business, customer_id = service_ids.holder_for_shopping_card(
             session, g.terminal, body.get("customer_id"))
-        return {**card_json(session, holder), "street_name": business.street_name,
+        return {**card_json(session, holder, cards.SHOPPING_CARD),
+                "street_name": business.street_name,
                 "customer_id": customer_id}

@@ -34,9 +34,10 @@ log = logging.getLogger(__name__)
 Json = tuple[dict[str, Any], int]
 
 
-def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None):  # type: ignore[no-untyped-def]
+def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None,  # type: ignore[no-untyped-def]
+                     shopping_card_ok: bool = False):
     """The checked fields' holder, and the point if the terminal may use it today."""
-    holder = inp.operation_fields(data, *extra)
+    holder = inp.operation_fields(data, *extra, shopping_card_ok=shopping_card_ok)
     point = usable_point(g.db, g.terminal, int(data["point_id"]), cloud().clock.today(),
                          inp.usable_cache())
     return holder, point
@@ -109,7 +110,8 @@ def merge() -> Json:
     fmt = data.get("format", "v2")
     holder, point = _operation_input(
         data, None if fmt in ("v1", "v2") else inp.field("format", "field_type_invalid",
-                                                         field="format"))
+                                                         field="format"),
+        shopping_card_ok=True)   # 画面37: the street's card number is read instead
     street = _street_of(holder)
     s = cloud().settings
     keys = merge_file.linkage_keys(s.merge_key_hex, s.merge_hash_secret, s.data_dir)

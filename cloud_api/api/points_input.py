@@ -63,12 +63,13 @@ def token_error(data: dict[str, Any]) -> FieldError | None:
     return None
 
 
-def operation_fields(data: dict[str, Any], *extra: FieldError | None) -> CardHolderRef:
+def operation_fields(data: dict[str, Any], *extra: FieldError | None,
+                     shopping_card_ok: bool = False) -> CardHolderRef:
     """card_token + point_id + amount (+ `extra`) checked together, then the holder the card
-    token names."""
+    token names (a shopping card's token only if `shopping_card_ok`: a merge)."""
     check([token_error(data), pattern_error(data, "point_id", POINT_ID, "point_id_invalid"),
            amount_error(data), *extra])
-    return holder_of(data)
+    return holder_of(data, shopping_card_ok)
 
 
 def usable_cache() -> UsableCache:
@@ -76,9 +77,10 @@ def usable_cache() -> UsableCache:
     return cloud().usable_points
 
 
-def holder_of(data: dict[str, Any]) -> CardHolderRef:
+def holder_of(data: dict[str, Any], shopping_card_ok: bool = False) -> CardHolderRef:
     """The holder the card token names, bound to the calling terminal (401 otherwise)."""
-    return resolve_card_token(data["card_token"], g.terminal.terminal_id, cloud().clock.now())
+    return resolve_card_token(data["card_token"], g.terminal.terminal_id, cloud().clock.now(),
+                              shopping_card_ok=shopping_card_ok)
 
 
 def voucher_no(value: str) -> str:

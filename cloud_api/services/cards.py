@@ -1,8 +1,10 @@
 """From a card to a holder: certificate → MyKey ID (with succession), and the card token.
 
-The card token is stateless: base64url("holder_id:mykey_id:terminal_id:expiry") + "." +
+The card token is stateless: base64url("holder_id:mykey_id:terminal_id:expiry:source") + "." +
 base64url(HMAC-SHA256(secret, payload)). It is bound to the terminal that read the card and
-short-lived; the secret is derived from the app's secret key. Views set it per request with
+short-lived; the secret is derived from the app's secret key. Its source says what was read: the
+My Number card ("c"), or a shopping street's card number ("s", 画面37), which anyone can read off
+the card and so only serves a merge; every other use needs the My Number card. Views set it per request with
 `use_token_secret` (so services stay free of Flask); callers outside a request pass `secret=`.
 
 Certificate succession (a re-issued card): J-LIS style link records old serial → new serial are
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _token_secret: ContextVar[bytes] = ContextVar("card_token_secret")
 MAX_LINK_HOPS = 10
+MY_NUMBER_CARD, SHOPPING_CARD = "c", "s"   # the source of a card token
 
 
 @dataclass(frozen=True)
@@ -48,27 +51,34 @@ def use_token_secret(secret: bytes) -> None:
 
 
 def issue_card_token(holder: CardHolderRef, terminal_id: str, now: datetime, ttl_s: int,
-                     secret: bytes | None = None) -> tuple[str, datetime]:
+                     secret: bytes | None = None,
+                     source: str = MY_NUMBER_CARD) -> tuple[str, datetime]:
     expires_at = now + timedelta(seconds=ttl_s)
-    payload = f"{holder.holder_id}:{holder.mykey_id}:{terminal_id}:{int(expires_at.timestamp())}"
+    payload = (f"{holder.holder_id}:{holder.mykey_id}:{terminal_id}:"
+               f"{int(expires_at.timestamp())}:{source}")
     raw = payload.encode()
     return f"{_b64(raw)}.{_b64(_mac(raw, secret))}", expires_at
 
 
 def resolve_card_token(token: str, terminal_id: str, now: datetime,
-                       secret: bytes | None = None) -> CardHolderRef:
-    """The holder a card token names; 401 card_token_invalid when forged, foreign or expired."""
+                       secret: bytes | None = None, shopping_card_ok: bool = False,
+                       ) -> CardHolderRef:
+    """The holder a card token names; 401 card_token_invalid when forged, foreign or expired;
+    403 my_number_card_required for a shopping card's token unless `shopping_card_ok`."""
     try:
         payload_b64, mac_b64 = token.split(".")
         raw = _unb64(payload_b64)
         if not hmac.compare_digest(_unb64(mac_b64), _mac(raw, secret)):
             raise ValueError("mac")
-        holder_id, mykey_id, bound_terminal, expiry = raw.decode().split(":")
+        holder_id, mykey_id, bound_terminal, expiry, source = raw.decode().split(":")
         if bound_terminal != terminal_id or now.timestamp() > int(expiry):
             raise ValueError("scope")
-        return CardHolderRef(int(holder_id), mykey_id)
+        ref = CardHolderRef(int(holder_id), mykey_id)
     except (ValueError, AttributeError, UnicodeDecodeError):
         raise ApiError("card_token_invalid", 401) from None
+    if source != MY_NUMBER_CARD and not (source == SHOPPING_CARD and shopping_card_ok):
+        raise ApiError("my_number_card_required", 403)
+    return ref
 
 
 def _mac(raw: bytes, secret: bytes | None) -> bytes:

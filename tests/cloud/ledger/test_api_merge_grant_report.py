@@ -78,3 +78,25 @@ def test_report_period_errors(world, signed_client):
     for query in BAD_PERIODS:
         resp = signed_client(MUSEUM).get(f"/api/v1/reports/place?{query}")
         assert resp.status_code == 422 and problem(resp)["code"] == "report_period_invalid", query
+
+
+def test_a_shopping_cards_token_merges_but_spends_nothing(world, grant_via_api, signed_client):
+    """GIVEN the token of a shopping street's card number (画面37: printed on the card, anyone
+    can read it) WHEN the street's terminal spends or looks up a service ID with it THEN 403
+    my_number_card_required and nothing changes; a merge with it is made."""
+    grant_via_api(1000)
+    street = signed_client(STREET)
+    read = street.post("/api/v1/cards/read-shopping", {"customer_id": "123456789"})
+    assert read.status_code == 200, read.get_json()
+    token = read.get_json()["card_token"]
+    body = {"card_token": token, "point_id": f"{world.point_id:08d}", "amount": 300}
+    before = world.ledger_counts()
+    for path, payload in (("/api/v1/spend", body),
+                          ("/api/v1/service-ids/lookup", {"card_token": token})):
+        refused = street.post(path, payload)
+        assert refused.status_code == 403, (path, refused.get_json())
+        assert problem(refused)["code"] == "my_number_card_required"
+        assert "マイナンバーカード" in problem(refused)["detail"]
+    assert world.ledger_counts() == before
+    merged = street.post("/api/v1/merges", body)
+    assert merged.status_code == 201 and merged.get_json()["balance_after"] == 700

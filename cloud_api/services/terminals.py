@@ -87,7 +87,7 @@ def attempt_password(session: Session, terminal_id: object, password: object,
     terminal = session.get(Terminal, terminal_id, with_for_update=True)
     if terminal is None or terminal.state == "retired":
         return None, AuthError("terminal_bad_credentials")
-    if terminal.state == "locked":
+    if password_locked(terminal, max_failures):
         return terminal, ApiError("terminal_locked", 423)
     if verify_password(password, terminal.password_hash):
         terminal.failed_attempts = 0
@@ -95,13 +95,22 @@ def attempt_password(session: Session, terminal_id: object, password: object,
     return terminal, _count_failure(terminal, max_failures)
 
 
+def password_locked(terminal: Terminal, max_failures: int) -> bool:
+    """Its password refused until the municipality unlocks it: a terminal not yet registered
+    is locked whole; a registered one keeps working (its signed requests use its own key, not
+    the password), so that anyone who knows its ID cannot stop it by guessing."""
+    return terminal.state == "locked" or terminal.failed_attempts >= max_failures
+
+
 def _count_failure(terminal: Terminal, max_failures: int) -> ApiError:
     terminal.failed_attempts += 1
     log.warning("wrong password for terminal %s (%d)", terminal.terminal_id,
                 terminal.failed_attempts)
     if terminal.failed_attempts >= max_failures:
-        terminal.state = "locked"
-        log.warning("terminal %s locked after %d failures", terminal.terminal_id, max_failures)
+        if terminal.state != "active":
+            terminal.state = "locked"
+        log.warning("password of terminal %s locked after %d failures", terminal.terminal_id,
+                    max_failures)
         return ApiError("terminal_locked", 423)
     return AuthError("terminal_bad_credentials")
 

@@ -11,6 +11,7 @@ import logging
 
 from flask import render_template, request, url_for
 
+from cloud_api.app import cloud
 from cloud_api.messages import message
 from cloud_api.services.console import login as logins
 from cloud_api.web import bp, security
@@ -26,7 +27,7 @@ KIND_LABELS = {logins.STAFF: "職員ログイン", logins.TERMINAL: "端末"}
 def staff_locks() -> str:
     code = security.current().municipality_code or ""
     with db() as session:
-        rows = logins.locked_logins(session, code)
+        rows = logins.locked_logins(session, code, cloud().settings.password_max_failures)
     return render_template("staff_locks.html", rows=rows, kinds=KIND_LABELS)
 
 
@@ -39,9 +40,11 @@ def staff_locks_post() -> str:
     login_id = request.form.get("login_id", "")[:32]
     with db() as session:
         if request.form.get("action") != "unlock":
-            row = logins.find_locked(session, code, kind, login_id)
+            row = logins.find_locked(session, code, kind, login_id,
+                                     cloud().settings.password_max_failures)
             return render_template("staff_unlock_confirm.html", row=row, kinds=KIND_LABELS)
-        row = logins.unlock(session, code, kind, login_id, by=identity.login_id)
+        row = logins.unlock(session, code, kind, login_id,
+                            cloud().settings.password_max_failures, by=identity.login_id)
     text = message("web_unlock_done", label=KIND_LABELS[row.kind], login_id=row.login_id)
     return render_template("done.html", heading="ログインロック解除", text=text,
                            back=url_for("console.staff_locks"))

@@ -127,7 +127,37 @@ def test_unlocked_registered_terminal_is_active_again(console: Any) -> None:
         terminal = s.get(Terminal, "00010005")
         terminal.public_key, terminal.state, terminal.failed_attempts = "k" * 43, "locked", 5
     with unit_of_work(console.app.extensions["mykey"].sessions) as s:
-        unlock(s, "141305", TERMINAL, "00010005", by="kawasaki")
+        unlock(s, "141305", TERMINAL, "00010005", 5, by="kawasaki")
     with unit_of_work(console.app.extensions["mykey"].sessions) as s:
         terminal = s.get(Terminal, "00010005")
         assert (terminal.state, terminal.failed_attempts) == ("active", 0)
+
+
+def test_a_registered_terminals_password_locks_but_the_terminal_keeps_working(
+        console: Any) -> None:
+    """GIVEN a registered (active) terminal WHEN someone who knows its ID guesses its password
+    five times THEN the password is locked (423, also for the right one) but the terminal is
+    not: its state stays active, so its signed requests go on; the municipality's unlock list
+    shows it, and unlocking gives the password back."""
+    from cloud_api.services.console.login import TERMINAL, locked_logins, unlock
+    from cloud_api.services.terminals import attempt_password
+
+    sessions = console.app.extensions["mykey"].sessions
+    with unit_of_work(sessions) as s:
+        terminal = s.get(Terminal, "00010005")
+        terminal.public_key, terminal.state = "k" * 43, "active"
+    codes = []
+    for _ in range(6):
+        with unit_of_work(sessions) as s:
+            _, error = attempt_password(s, "00010005", "guess", 5)
+            codes.append(error.code if error else None)
+    assert codes == ["terminal_bad_credentials"] * 4 + ["terminal_locked"] * 2
+    with unit_of_work(sessions) as s:
+        assert s.get(Terminal, "00010005").state == "active"
+        _, error = attempt_password(s, "00010005", PASSWORD, 5)
+        assert error is not None and error.code == "terminal_locked"
+        assert [r.login_id for r in locked_logins(s, "141305", 5)] == ["00010005"]
+        unlock(s, "141305", TERMINAL, "00010005", 5, by="kawasaki")
+    with unit_of_work(sessions) as s:
+        assert attempt_password(s, "00010005", PASSWORD, 5)[1] is None
+        assert locked_logins(s, "141305", 5) == []

@@ -120,10 +120,11 @@ class LockedLogin:
     failed_attempts: int
 
 
-def locked_logins(session: Session, municipality_code: str) -> list[LockedLogin]:
+def locked_logins(session: Session, municipality_code: str,
+                  max_failures: int) -> list[LockedLogin]:
     """The locked staff logins and terminals of one municipality (never another's)."""
     users = session.scalars(_locked_staff(municipality_code).order_by(ConsoleUser.login_id))
-    terminals = session.scalars(_locked_terminals(municipality_code)
+    terminals = session.scalars(_locked_terminals(municipality_code, max_failures)
                                 .order_by(Terminal.terminal_id))
     return [_row(u) for u in users] + [_row(t) for t in terminals]
 
@@ -134,9 +135,13 @@ def _locked_staff(municipality_code: str) -> Select[ConsoleUser]:
         ConsoleUser.locked.is_(True))
 
 
-def _locked_terminals(municipality_code: str) -> Select[Terminal]:
-    return select(Terminal).where(Terminal.municipality_code == municipality_code,
-                                  Terminal.state == "locked")
+def _locked_terminals(municipality_code: str, max_failures: int) -> Select[Terminal]:
+    """Locked whole (not registered yet), or a registered one's password (terminals.py:
+    password_locked)."""
+    return select(Terminal).where(
+        Terminal.municipality_code == municipality_code,
+        (Terminal.state == "locked")
+        | ((Terminal.state == "active") & (Terminal.failed_attempts >= max_failures)))
 
 
 def _row(login: ConsoleUser | Terminal) -> LockedLogin:
@@ -146,8 +151,8 @@ def _row(login: ConsoleUser | Terminal) -> LockedLogin:
                        login.failed_attempts)
 
 
-def _locked_one(session: Session, municipality_code: str, kind: str, login_id: str, *,
-                lock: bool = False) -> ConsoleUser | Terminal:
+def _locked_one(session: Session, municipality_code: str, kind: str, login_id: str,
+                max_failures: int, *, lock: bool = False) -> ConsoleUser | Terminal:
     """One locked login of this municipality; 404 web_unlock_not_found for anything else (another
     municipality's login, a partner's, one not locked, an unknown ID) — nothing is revealed."""
     found: ConsoleUser | Terminal | None = None
@@ -155,23 +160,24 @@ def _locked_one(session: Session, municipality_code: str, kind: str, login_id: s
         found = session.scalar(_locked_staff(municipality_code)
                                .where(ConsoleUser.login_id == login_id))
     elif kind == TERMINAL:
-        query = _locked_terminals(municipality_code).where(Terminal.terminal_id == login_id)
+        query = _locked_terminals(municipality_code, max_failures).where(
+            Terminal.terminal_id == login_id)
         found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
         raise NotFound("web_unlock_not_found")
     return found
 
 
-def find_locked(session: Session, municipality_code: str, kind: str,
-                login_id: str) -> LockedLogin:
+def find_locked(session: Session, municipality_code: str, kind: str, login_id: str,
+                max_failures: int) -> LockedLogin:
     """One locked login of this municipality (see _locked_one), as the unlock screen shows it."""
-    return _row(_locked_one(session, municipality_code, kind, login_id))
+    return _row(_locked_one(session, municipality_code, kind, login_id, max_failures))
 
 
-def unlock(session: Session, municipality_code: str, kind: str, login_id: str, *,
-           by: str) -> LockedLogin:
+def unlock(session: Session, municipality_code: str, kind: str, login_id: str,
+           max_failures: int, *, by: str) -> LockedLogin:
     """Clear the lockout of one of this municipality's logins (failures back to 0)."""
-    login = _locked_one(session, municipality_code, kind, login_id, lock=True)
+    login = _locked_one(session, municipality_code, kind, login_id, max_failures, lock=True)
     found = _row(login)
     if isinstance(login, ConsoleUser):
         login.locked, login.failed_attempts = False, 0

@@ -102,9 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     def _api_error(exc: ApiError) -> Response:
         return problem_for(exc).response()
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        return Problem(exc.code or 400, http_code(exc), message(http_code(exc))).response()
+    app.register_error_handler(HTTPException, http_problem)
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> Response:
@@ -120,6 +118,11 @@ def register_error_handlers(app: Flask) -> None:
         report_id = report_bug()
         return Problem(500, "internal_error", message("internal_error", report_id=report_id),
                        extra={"report_id": report_id}).response()
+
+
+def http_problem(exc: HTTPException) -> Response:
+    """An HTTP error werkzeug raised, as problem+json."""
+    return Problem(exc.code or 400, http_code(exc), message(http_code(exc))).response()
 
 
 def http_code(exc: HTTPException) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from cloud_api.errors import ApiError, http_code, report_bug, transient_code
+from cloud_api.errors import ApiError, http_code, http_problem, report_bug, transient_code
 from cloud_api.messages import message
 from cloud_api.web import security
 
@@ -93,6 +93,16 @@ def register(app: Flask) -> None:
         views_staff,
     )
 
+    # an unknown console address or method never reaches the blueprint's handlers: the page
+    # for the console, problem+json for the API
+    for code in (404, 405):
+        app.register_error_handler(code, _routing_error)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(bp)
+
+
+def _routing_error(exc: HTTPException) -> Response | tuple[str, int]:
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        return render_template("error.html", text=message(http_code(exc))), exc.code or 404
+    return http_problem(exc)

@@ -54,3 +54,15 @@ def test_a_bug_is_a_500_page_with_a_report_id_and_the_traceback_only_in_the_log(
     report_id = html.split("問い合わせ番号: ")[1][:12]
     logged = [r for r in caplog.records if report_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None
+
+
+def test_an_unknown_console_address_is_the_consoles_page_and_the_apis_stays_json(
+        console: Any) -> None:
+    client = console.app.test_client()
+    for method, path, status in (("GET", "/console/nope", 404), ("POST", "/console/menu", 405)):
+        page = client.open(path, method=method)
+        assert (page.status_code, page.mimetype) == (status, "text/html"), path
+        assert "エラー" in page.get_data(as_text=True)
+    api = client.get("/api/v1/nope")
+    assert (api.status_code, api.mimetype) == (404, "application/problem+json")
+    assert api.get_json()["code"] == "not_found"

@@ -18,6 +18,7 @@ JA: dict[str, str] = {
     "fingerprint_unavailable": "端末識別情報を取得できませんでした。",
     "not_registered": "この端末はまだ登録されていません。端末IDと端末パスワードで登録してください。",
     "already_registered": "この端末は既に登録されています。",
+    "registration_unconfirmed": "登録の結果を確認できませんでした（通信が途切れました）。登録が完了している場合がありますので、通信を確認してから活用ソフトを起動し直してください。",
     # cloud
     "cloud_unreachable": "自治体ポイント管理クラウドに接続できません。ネットワークを確認してください。",
     "cloud_bad_response": "自治体ポイント管理クラウドから想定外の応答がありました（{status}）。",

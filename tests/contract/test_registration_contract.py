@@ -6,7 +6,7 @@ import pytest
 
 from terminal_app.api.errors import CloudError
 from terminal_app.domain.contact import ContactForm
-from terminal_app.domain.errors import FieldErrors
+from terminal_app.domain.errors import FieldErrors, UserFacingError
 from tests.contract.conftest import FP, World
 
 CONTACT = ContactForm("高津図書館", "高津図書館1台目", "川崎太郎", "213", "0001",
@@ -123,3 +123,55 @@ def test_too_old_software_gets_version_too_old(world: World) -> None:
     with pytest.raises(VersionTooOld) as info:
         services.registration.terminal_info(refresh=True)
     assert info.value.min_version == "9.0.0" and "9.0.0" in str(info.value)
+
+
+@pytest.fixture
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from terminal_app.services import registration
+
+    monkeypatch.setattr(registration, "RESEND_AFTER_S", (0.0, 0.0, 0.0))
+
+
+def test_a_lost_answer_is_resent_with_the_same_key_and_registers_once(
+        world: World, no_waiting: None) -> None:
+    """GIVEN the cloud registers the key but its answer is lost WHEN the terminal sends the
+    registration again (same Idempotency-Key, same key pair) THEN the cloud answers with the
+    first result: registered, not 409 terminal_already_registered."""
+    services = world.services()
+    pre = services.registration.precheck("00052459", "e912kfja")
+    world.transport.faults = ["after"]
+    info = services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    assert info.terminal_id == "00052459"
+    sent = [c for c in world.transport.calls if c[1].endswith("/terminals/register")]
+    assert len(sent) == 2 and sent[0][2]["Idempotency-Key"] == sent[1][2]["Idempotency-Key"]
+    assert services.registration.terminal_info(refresh=True).terminal_id == "00052459"
+
+
+def test_no_answer_at_all_keeps_the_key_and_the_next_start_finds_it_registered(
+        world: World, no_waiting: None) -> None:
+    services = world.services()
+    pre = services.registration.precheck("00052459", "e912kfja")
+    world.transport.faults = ["after"] * 4          # registered, but no try got an answer
+    with pytest.raises(UserFacingError) as unconfirmed:
+        services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    assert unconfirmed.value.code == "registration_unconfirmed"
+    assert "確認できませんでした" in str(unconfirmed.value)
+    restarted = world.services()
+    assert restarted.registration.is_registered()
+    assert restarted.registration.terminal_info().terminal_id == "00052459"
+
+
+def test_a_registration_that_never_arrived_sends_the_clerk_back_to_register(
+        world: World, no_waiting: None) -> None:
+    services = world.services()
+    pre = services.registration.precheck("00052459", "e912kfja")
+    world.transport.faults = ["before"] * 4         # none of the tries reached the cloud
+    with pytest.raises(UserFacingError):
+        services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    restarted = world.services()
+    with pytest.raises(UserFacingError) as unknown:
+        restarted.registration.terminal_info()
+    assert unknown.value.code == "not_registered"
+    assert not restarted.registration.is_registered()   # the unknown key is gone
+    info = restarted.registration.register("00052459", "e912kfja", CONTACT)
+    assert info.terminal_id == "00052459"

@@ -28,7 +28,16 @@ class StartScreen(Screen):
         if not registration.is_registered():
             self.ctx.navigate("s09")
             return
-        self.run("net", registration.terminal_info, self._loaded, working=tr("start.loading"))
+        self.run("net", registration.terminal_info, self._loaded, working=tr("start.loading"),
+                 on_error=self._unregistered)
+
+    def _unregistered(self, exc: BaseException) -> bool:
+        """The cloud does not know this machine's key: to 画面9, saying why."""
+        if getattr(exc, "code", None) != "not_registered":
+            return False
+        screen = self.ctx.navigate("s09")
+        screen.status.info(str(exc))
+        return True
 
     def _loaded(self, info: Any) -> None:
         self.ctx.terminal = info

@@ -91,3 +91,20 @@ def test_registered_terminal_starts_on_its_menu_and_edits_contact(make_window: A
     qtbot.waitUntil(lambda: window.current.screen_id == "menu", timeout=15000)
     assert window.current.status.text == "連絡先を更新しました。"
     assert window.ctx.terminal.contact.person == "溝口 二郎"
+
+
+def test_a_key_the_cloud_does_not_know_starts_on_screen_9_saying_so(make_window: Any,
+                                                                    cloud: Any,
+                                                                    qtbot: Any) -> None:
+    """GIVEN a stored credential whose key never reached the cloud (a registration whose every
+    try went unanswered, or a terminal the municipality reset) WHEN the software starts THEN it
+    removes the credential and opens 画面9 with the reason, instead of an error at every start."""
+    from terminal_app.credentials import TerminalCredential
+
+    window = make_window(cloud.url)
+    window.ctx.services.registration.session.credentials.save(
+        TerminalCredential.generate(MUSEUM[0]))
+    window.navigate("start")
+    qtbot.waitUntil(lambda: window.current.screen_id == "s09", timeout=15000)
+    assert "まだ登録されていません" in window.current.status.text
+    assert not window.ctx.services.registration.is_registered()

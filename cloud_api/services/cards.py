@@ -113,6 +113,13 @@ def _succeed(session: Session, cert: VerifiedCert, now: datetime) -> HolderCerti
     old = _linked_current(session, cert.serial)
     if old is None:
         raise NotFound("card_not_registered")
+    # two first reads of the new card at once: the second waits here for the first's commit
+    # and then finds the new serial linked, instead of failing on its unique key
+    session.get(HolderCertificate, old.id, with_for_update=True, populate_existing=True)
+    linked = session.scalar(select(HolderCertificate).where(
+        HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial))
+    if linked is not None:
+        return linked
     old.current, old.superseded_at = False, now
     new = HolderCertificate(holder_id=old.holder_id, kind="auth", serial=cert.serial,
                             not_after=cert.not_after, current=True, registered_at=now)

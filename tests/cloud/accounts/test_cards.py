@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
@@ -187,3 +187,62 @@ def test_signature_certificate_is_not_an_auth_certificate(museum) -> None:
     der = base64.b64encode(sign.public_bytes(serialization.Encoding.DER)).decode()
     resp = client.post("/api/v1/cards/read", {"auth_cert": der})
     assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_invalid"
+
+
+def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
+        museum, sessions, settings, db_url) -> None:
+    """GIVEN a re-issued card whose first read is linking it (not yet committed) WHEN a second
+    read of it arrives THEN it waits for the first and finds the link: the holder, not a 500 on
+    the new serial's unique key (PostgreSQL; SQLite's writers take turns whole)."""
+    import threading
+    import time
+
+    from cryptography.hazmat.primitives import serialization
+    from sqlalchemy import create_engine, text
+
+    from cloud_api.services import jpki
+    from cloud_api.services.cards import holder_for_certificate
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers take turns whole (BEGIN IMMEDIATE)")
+    _, ca, factory = museum
+    old = new_card(ca, NOW)
+    enrol(factory, old)
+    new = reissue(ca, old, NOW)
+    with unit_of_work(sessions) as s:
+        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    der = new.cert.public_bytes(serialization.Encoding.DER)
+    cert = jpki.verify_certificate(der, jpki.trust_store(settings.jpki_ca_dir), NOW)
+    linked, release, found = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with unit_of_work(sessions) as s:
+            found.append(holder_for_certificate(s, cert, NOW).mykey_id)
+            linked.set()
+            release.wait(30)
+
+    def second() -> None:
+        with unit_of_work(sessions) as s:
+            found.append(holder_for_certificate(s, cert, NOW).mykey_id)
+
+    a, b = threading.Thread(target=first), threading.Thread(target=second)
+    a.start()
+    assert linked.wait(30)
+    b.start()
+    watcher = create_engine(db_url)
+    try:
+        deadline = time.monotonic() + 30
+        with watcher.connect() as conn:
+            while not conn.execute(text("SELECT count(*) FROM pg_stat_activity "
+                                        "WHERE wait_event_type = 'Lock'")).scalar():
+                assert time.monotonic() < deadline, "the second read never waited"
+                time.sleep(0.02)
+    finally:
+        watcher.dispose()
+    release.set()
+    a.join(30)
+    b.join(30)
+    assert found == ["MY123456", "MY123456"]
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(HolderCertificate).where(
+            HolderCertificate.serial == new.serial)) == 1

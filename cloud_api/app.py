@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Request, current_app
+from flask import request as flask_request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,12 +59,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 
 class ConsoleSessions(SecureCookieSessionInterface):
     """Cookie sessions for the browser screens only: the terminal API is signed per request
-    and never uses one, so its requests skip opening (verifying) a session cookie."""
+    and never uses one, so its requests skip opening (verifying) a session cookie. A session
+    that came over HTTPS (behind the proxy: MYKEY_PROXY_HOPS) is sent back only over HTTPS."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(API_PREFIX):
             return self.null_session_class()
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return flask_request.is_secure or super().get_cookie_secure(app)
 
 
 def cloud() -> Cloud:

@@ -66,3 +66,4 @@ def test_an_unknown_console_address_is_the_consoles_page_and_the_apis_stays_json
     api = client.get("/api/v1/nope")
     assert (api.status_code, api.mimetype) == (404, "application/problem+json")
     assert api.get_json()["code"] == "not_found"
+

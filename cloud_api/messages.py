@@ -37,6 +37,7 @@ JA: dict[str, str] = {
     "card_certificate_revoked": "マイナンバーカードの電子証明書が失効しています。",
     "card_certificate_expired": "マイナンバーカードの電子証明書の有効期限が切れています。",
     "my_number_card_required": "この操作にはマイナンバーカードの読み取りが必要です（商店街カードの番号では合算のみできます）。",
+    "card_revocation_unknown": "カードの失効情報（失効リスト）を確認できないため、カードを受け付けられません。システム管理者に連絡してください。",
     "card_token_invalid": "カードの読取が無効または期限切れです。もう一度カードを読み取ってください。",
     "holder_revoked": "このマイキーIDは失効しています。",
     # ledger

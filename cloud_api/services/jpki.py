@@ -3,7 +3,9 @@
 `settings.jpki_ca_dir` holds the trusted CA certificates and their CRLs (*.pem, *.crt, *.cer,
 *.der, *.crl; a PEM file may mix certificates, CRLs and keys — keys are ignored). A certificate is accepted when a configured CA signed it, it is inside
 its validity period, and it is not on that CA's CRL (the CRL's own signature is checked too).
-A CA without any CRL in the folder is trusted without revocation checking and logged as such.
+A CA without any CRL in the folder is trusted without revocation checking and logged as such; a
+CA whose CRLs in the folder all fail their signature check refuses every card (503), since a
+damaged or forged CRL must not pass for "nothing revoked".
 Only files are read: the cloud never depends on the card drivers.
 """
 from __future__ import annotations
@@ -129,11 +131,15 @@ def _issuer_of(cert: x509.Certificate, store: TrustStore) -> x509.Certificate:
 
 
 def _revoked(cert: x509.Certificate, issuer: x509.Certificate, store: TrustStore) -> bool:
-    crls = [c for c in store.crls if c.issuer == issuer.subject
-            and c.is_signature_valid(issuer.public_key())]  # type: ignore[arg-type]
-    if not crls:
+    named = [c for c in store.crls if c.issuer == issuer.subject]
+    if not named:
         log.warning("no CRL configured for %s: revocation not checked",
                     issuer.subject.rfc4514_string())
         return False
+    crls = [c for c in named if c.is_signature_valid(issuer.public_key())]  # type: ignore[arg-type]
+    if not crls:   # a damaged or forged CRL must not pass for "nothing revoked"
+        log.error("no CRL of %s has a valid signature: card reads refused",
+                  issuer.subject.rfc4514_string())
+        raise ApiError("card_revocation_unknown", 503)
     return any(c.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
                for c in crls)

@@ -246,3 +246,29 @@ def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(HolderCertificate).where(
             HolderCertificate.serial == new.serial)) == 1
+
+
+def test_a_crl_with_a_bad_signature_refuses_cards_instead_of_revoking_nothing(
+        museum, settings) -> None:
+    """GIVEN the only CRL of the auth CA replaced by one with the CA's name but another key's
+    signature (damaged or forged) WHEN a card is read THEN 503 card_revocation_unknown in
+    Japanese: revocation cannot be checked, so no card is believed."""
+    from datetime import timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    client, ca, factory = museum
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    assert read(client, card).status_code == 200
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = (x509.CertificateRevocationListBuilder().issuer_name(ca.crl("auth").issuer)
+              .last_update(NOW).next_update(NOW + timedelta(days=1))
+              .sign(other_key, hashes.SHA256()))
+    (settings.jpki_ca_dir / "auth-ca.crl.pem").write_bytes(
+        forged.public_bytes(serialization.Encoding.PEM))
+    resp = read(client, card)
+    assert resp.status_code == 503 and problem(resp)["code"] == "card_revocation_unknown"
+    assert "失効リスト" in problem(resp)["detail"]

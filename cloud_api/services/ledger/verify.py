@@ -80,6 +80,15 @@ def _txns_balanced(s: Session) -> Iterator[Violation]:
     has_entries = select(JournalEntry.txn_id)
     for (txn_id,) in s.execute(select(JournalTxn.id).where(JournalTxn.id.not_in(has_entries))):
         yield Violation("ledger_txn_without_entries", f"txn_id={txn_id}")
+    # the header's amount (what receipts and place reports show) is what the entries move
+    moved = (select(JournalEntry.txn_id, func.sum(JournalEntry.amount).label("moved"))
+             .where(JournalEntry.amount > 0).group_by(JournalEntry.txn_id).subquery())
+    for txn_id, txn_no, amount, total in s.execute(
+            select(JournalTxn.id, JournalTxn.txn_no, JournalTxn.amount, moved.c.moved)
+            .join(moved, moved.c.txn_id == JournalTxn.id)
+            .where(moved.c.moved != JournalTxn.amount)):
+        yield Violation("ledger_txn_amount_mismatch",
+                        f"txn_id={txn_id} txn_no={txn_no} header={amount} entries={total}")
 
 
 def _holder_chains(s: Session) -> Iterator[Violation]:
@@ -130,6 +139,12 @@ def _lots(s: Session) -> Iterator[Violation]:
             .where(JournalTxn.business_date > Lot.expires_on, JournalTxn.kind != "expiry"))
     for consumption_id, lot_id, txn_no in s.execute(late):
         yield Violation("ledger_expired_lot_consumed", f"lot_id={lot_id} txn_no={txn_no}")
+    early = (select(Lot.id, JournalTxn.txn_no)
+             .join(LotConsumption, LotConsumption.lot_id == Lot.id)
+             .join(JournalTxn, JournalTxn.id == LotConsumption.txn_id)
+             .where(JournalTxn.kind == "expiry", Lot.expires_on >= JournalTxn.business_date))
+    for lot_id, txn_no in s.execute(early):
+        yield Violation("ledger_valid_lot_expired", f"lot_id={lot_id} txn_no={txn_no}")
 
 
 def _vouchers(s: Session) -> Iterator[Violation]:
@@ -139,14 +154,20 @@ def _vouchers(s: Session) -> Iterator[Violation]:
     for (number,) in s.execute(issue):
         yield Violation("ledger_voucher_issue_mismatch", f"voucher_no={number}")
     closings = (select(Voucher.voucher_no, VoucherClosing.kind, JournalTxn.business_date,
-                       Voucher.expires_on)
+                       Voucher.expires_on, JournalTxn.kind, JournalTxn.amount, Voucher.amount)
                 .join(VoucherClosing, VoucherClosing.voucher_id == Voucher.id)
                 .join(JournalTxn, JournalTxn.id == VoucherClosing.txn_id))
-    for number, kind, day, expires_on in s.execute(closings):
+    for number, kind, day, expires_on, txn_kind, txn_amount, amount in s.execute(closings):
         if kind == "redeemed" and day > expires_on:
             yield Violation("ledger_voucher_redeemed_late", f"voucher_no={number}")
         if kind == "lapsed" and day <= expires_on:
             yield Violation("ledger_voucher_lapsed_early", f"voucher_no={number}")
+        if (txn_kind, txn_amount) != (CLOSING_TXN_KIND.get(kind), amount):
+            yield Violation("ledger_voucher_close_mismatch",
+                            f"voucher_no={number} {kind} by {txn_kind} of {txn_amount}")
+
+
+CLOSING_TXN_KIND = {"redeemed": "voucher_redeem", "lapsed": "voucher_lapse"}
 
 
 RECORDS_OF_KIND = (("grant", Lot.txn_id), ("voucher_issue", Voucher.issue_txn_id),

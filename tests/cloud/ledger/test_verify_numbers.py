@@ -168,3 +168,32 @@ def test_verify_on_a_live_database_reads_one_moment(ledger_db, clock, point, ter
     monkeypatch.undo()
     assert v.verify_snapshot(engine) == []          # and the commits made meanwhile are sound
     assert len(run(ledger_db, lambda s: s.scalars(select(JournalTxn.id)).all())) == 4
+
+
+def test_a_header_amount_that_differs_from_its_entries_is_found(ledger):
+    """Receipts and place reports show the header's amount: it must be what the entries move."""
+    run(ledger, lambda s: s.execute(text(
+        "UPDATE journal_txns SET amount = amount + 1 WHERE kind = 'spend'")))
+    assert "ledger_txn_amount_mismatch" in _codes(ledger)
+
+
+def test_an_expiry_of_a_lot_still_valid_is_found(ledger):
+    """The sweep expires only lots past their last day: an expiry consuming a lot still valid on
+    its business day takes points the holder may still use."""
+    run(ledger, lambda s: s.execute(text(
+        "UPDATE journal_txns SET kind = 'expiry' WHERE kind = 'spend'")))
+    assert "ledger_valid_lot_expired" in _codes(ledger)
+
+
+def test_a_voucher_closed_by_the_wrong_kind_or_amount_is_found(ledger, clock, point, terminal):
+    from cloud_api.services.ledger.voucher_close import redeem
+    from cloud_api.services.ledger.vouchers import issue_voucher
+
+    issued = run(ledger, issue_voucher, clock=clock, terminal=terminal, point=point, holder_id=7,
+                 mykey_id="MY123456", amount=50, validity_days=5)
+    run(ledger, redeem, clock=clock, terminal=terminal, voucher_no=issued.voucher_no,
+        usable_point_ids={point.point_id})
+    assert _codes(ledger) == set()
+    run(ledger, lambda s: s.execute(text(
+        "UPDATE vouchers SET amount = 60 WHERE voucher_no = :n"), {"n": issued.voucher_no}))
+    assert "ledger_voucher_close_mismatch" in _codes(ledger)

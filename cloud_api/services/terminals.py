@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 from cloud_api.errors import ApiError, AuthError, Conflict, NotFound, ValidationError
 from cloud_api.models.accounts import IdBusiness, Municipality, Terminal
 from cloud_api.services import validation as v
-from cloud_api.services.passwords import generate_password, hash_password, verify_password
+from cloud_api.services.passwords import (
+    generate_password,
+    hash_password,
+    verify_password,
+    verify_unknown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,7 @@ def attempt_password(session: Session, terminal_id: object, password: object,
         return None, AuthError("terminal_bad_credentials")
     terminal = session.get(Terminal, terminal_id, with_for_update=True)
     if terminal is None or terminal.state == "retired":
+        verify_unknown(password)   # as long as a real check: IDs cannot be found by timing
         return None, AuthError("terminal_bad_credentials")
     if password_locked(terminal, max_failures):
         return terminal, ApiError("terminal_locked", 423)

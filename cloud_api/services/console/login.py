@@ -22,7 +22,7 @@ from cloud_api.errors import NotFound
 from cloud_api.models.accounts import Municipality, Terminal
 from cloud_api.models.console import ConsoleUser
 from cloud_api.services.console.identity import MUNICIPALITY, PARTNER, SHOP, ConsoleIdentity
-from cloud_api.services.passwords import hash_password, verify_password
+from cloud_api.services.passwords import hash_password, verify_password, verify_unknown
 from cloud_api.services.terminals import attempt_password
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def login(session: Session, login_id: str, password: str, max_failures: int) -> 
         return _staff_login(session, user, password, max_failures)
     if TERMINAL_ID.fullmatch(login_id):
         return _terminal_login(session, login_id, password, max_failures)
-    verify_password(password, _DUMMY_HASH)  # same work whether or not the ID exists
+    verify_unknown(password)  # same work whether or not the ID exists
     return LoginOutcome(error="web_login_failed")
 
 
@@ -189,4 +189,3 @@ def unlock(session: Session, municipality_code: str, kind: str, login_id: str,
     return found
 
 
-_DUMMY_HASH = hash_password("timing-equaliser")

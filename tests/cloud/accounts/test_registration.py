@@ -225,3 +225,17 @@ def test_cloud_and_terminal_apply_the_same_contact_formats() -> None:
 
     assert validation.PHONE.pattern == contact.PHONE.pattern
     assert validation.EMAIL.pattern == contact.EMAIL.pattern
+
+
+def test_an_unknown_terminal_id_costs_a_password_check_too(client, monkeypatch) -> None:
+    """Unknown IDs answer like wrong passwords and after the same scrypt work, so terminal IDs
+    (printed on receipts) cannot be told from unknown ones by timing."""
+    from cloud_api.services import passwords
+
+    checked: list[str] = []
+    real = passwords.verify_password
+    monkeypatch.setattr(passwords, "verify_password",
+                        lambda pw, stored: checked.append(pw) or real(pw, stored))
+    resp = precheck(client, "99999999", "guess-1")
+    assert resp.status_code == 401 and resp.get_json()["code"] == "terminal_bad_credentials"
+    assert checked == ["guess-1"]

@@ -2,10 +2,11 @@
 
 The card token is stateless: base64url("holder_id:mykey_id:terminal_id:expiry:source") + "." +
 base64url(HMAC-SHA256(secret, payload)). It is bound to the terminal that read the card and
-short-lived; the secret is derived from the app's secret key. Its source says what was read: the
-My Number card ("c"), or a shopping street's card number ("s", 画面37), which anyone can read off
-the card and so only serves a merge; every other use needs the My Number card. Views set it per request with
+short-lived; the secret is derived from the app's secret key. Views set it per request with
 `use_token_secret` (so services stay free of Flask); callers outside a request pass `secret=`.
+Its source says what was read: the My Number card ("c"), or a shopping street's card number
+("s", 画面37), which anyone can read off the card and so only serves a merge; every other use
+needs the My Number card.
 
 Certificate succession (a re-issued card): J-LIS style link records old serial → new serial are
 imported (`mykey-cloud import-cert-links`); when an unknown serial is presented whose link chain

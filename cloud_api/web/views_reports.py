@@ -142,15 +142,15 @@ def _query(conn: Connection, identity: ConsoleIdentity, point_id: int,
            period: tuple[date, date], place: str) -> place_report.PlaceQuery | None:
     code = identity.municipality_code or ""
     if identity.kind == SHOP:
-        return scope.shop_query(conn, code, identity.place or "", point_id, *period,
-                                today=cloud().clock.today())
+        return scope.shop_query(conn, identity.terminal_id or "", identity.place or "",
+                                point_id, *period, today=cloud().clock.today())
     return scope.municipal_query(conn, code, point_id, *period, place)
 
 
 def _page_context(conn: Connection, identity: ConsoleIdentity, req: ReportRequest | None) -> dict[str, object]:
     code = identity.municipality_code or ""
     shop = identity.kind == SHOP
-    terminals = place_report.shop_terminals(conn, code, identity.place or "") if shop else ()
+    terminals = (identity.terminal_id or "",) if shop else ()
     points = (scope.shop_points(conn, terminals, cloud().clock.today()) if shop
               else scope.municipal_points(conn, code))
     ctx: dict[str, object] = {

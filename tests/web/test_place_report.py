@@ -133,3 +133,24 @@ def test_a_point_id_of_odd_digits_is_an_unknown_point_not_an_error(console) -> N
         r = client.get(f"/console/reports/place.csv?from=2017/08/01&to=2017/08/31"
                        f"&point_id={point_id}")
         assert r.status_code == 404, point_id
+
+
+def test_a_shop_that_takes_a_neighbours_place_name_still_sees_only_its_own_terminal(
+        console, activity) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN 岡本太郎美術館's terminal renamed to the museum's place (a terminal sets its own
+    place on 画面10) WHEN it downloads its settlement CSV THEN none of the museum's transactions
+    (their MyKey IDs) are in it: a shop's report is its own terminal's."""
+    from sqlalchemy import update
+
+    from cloud_api.models.accounts import Terminal
+
+    museum = "川崎市藤子・F・不二雄ミュージアム"
+    with unit_of_work(console.app.extensions["mykey"].sessions) as s:
+        s.execute(update(Terminal).where(Terminal.terminal_id == "00010012").values(place=museum))
+    client = console.app.test_client()
+    _login(client, "00010012")
+    raw = client.get(f"/console/reports/place.csv?from=2017/08/01&to=2017/08/31"
+                     f"&point_id={console.data.kawasaki_point}").get_data().decode("utf-8-sig")
+    rows = [r for r in csv.reader(io.StringIO(raw)) if len(r) == 5 and r[4].isdigit()]
+    assert _expected(activity, console.data.kawasaki_point, museum)[0][museum] > 0
+    assert rows == []

@@ -145,13 +145,6 @@ def terminal_places(conn: Connection, municipality_code: str) -> list[str]:
     return [p for (p,) in conn.execute(stmt)]
 
 
-def shop_terminals(conn: Connection, municipality_code: str, place: str) -> tuple[str, ...]:
-    """A shop sees its place: the terminals of its municipality installed at that place."""
-    stmt = select(Terminal.terminal_id).where(Terminal.municipality_code == municipality_code,
-                                              Terminal.place == place)
-    return tuple(t for (t,) in conn.execute(stmt))
-
-
 def _as_date(value: object) -> date:
     if isinstance(value, date):
         return value

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cloud_api.models.accounts import Point, Terminal
 from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.points import usable_points
-from cloud_api.services.reports.place_report import SETTLED_KINDS, PlaceQuery, shop_terminals
+from cloud_api.services.reports.place_report import SETTLED_KINDS, PlaceQuery
 from cloud_api.services.terminals import context_of
 
 
@@ -58,9 +58,12 @@ def municipal_query(conn: Connection, code: str, point_id: int, first: date, las
     return PlaceQuery((point_id,), first, last, place or None)
 
 
-def shop_query(conn: Connection, code: str, place: str, point_id: int, first: date,
+def shop_query(conn: Connection, terminal_id: str, place: str, point_id: int, first: date,
                last: date, today: date) -> PlaceQuery | None:
-    terminals = shop_terminals(conn, code, place)
+    """A shop logs in with its terminal ID and sees that terminal's transactions. (Not every
+    terminal at its place: a terminal sets its own place, so a place name proves nothing - one
+    renamed like a neighbour's would read the neighbour's customers.)"""
+    terminals = (terminal_id,)
     if point_id not in {p.point_id for p in shop_points(conn, terminals, today)}:
         return None
     return PlaceQuery((point_id,), first, last, place, terminals)

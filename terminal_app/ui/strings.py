@@ -131,6 +131,7 @@ JA: dict[str, str] = {
     "flow.printed": "印字しました。",
     "flow.resending": "通信が途切れました。同じ要求（同じ受付番号）を再送して結果を確認しています…",
     "flow.recheck_done": "再送により処理結果を確認しました。",
+    "flow.card_changed": "確認画面の表示中に別のカードが読み取られました。内容を確認して、もう一度「確認」を押してください。",
     "flow.preview_failed": "レシートの表示に失敗しました: {reason}",
     "s29.title": "ポイント利用 カード読取・ポイント数入力",
     "s30.title": "ポイント利用 確認",

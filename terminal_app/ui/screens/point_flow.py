@@ -159,6 +159,8 @@ class PointFlowScreen(Screen):
     # flow ---------------------------------------------------------------------------------------
     def on_enter(self, **kwargs: Any) -> None:
         self.card, self.result, self._pending = None, None, None
+        self._key: tuple[tuple[Any, ...], str] | None = None   # (operation, Idempotency-Key)
+        self._sent: set[str] = set()   # keys of operations sent at least once
         self.user.set("mykey_id", "")
         self.table.set_balances([])
         self.amount.clear()
@@ -189,6 +191,8 @@ class PointFlowScreen(Screen):
             return {"amount": exc.message}, 0, None
 
     def on_confirm(self) -> None:
+        if self.ctx.jobs.busy:   # e.g. Enter in the amount while another card is being read
+            return
         errors, amount, extra = self.input_errors()
         self.amount_form.show_errors(errors)
         if errors:
@@ -196,6 +200,7 @@ class PointFlowScreen(Screen):
         balance = self.table.selected
         assert balance is not None
         self._pending = (balance, amount, extra)
+        self._key = self._key_for((str(self.card.mykey_id), balance.point_id, amount, extra))
         self.confirm_user.set("mykey_id", str(self.card.mykey_id))
         self.fill_user(self.confirm_user)
         self.confirm_point.set("name", str(balance.name))
@@ -215,10 +220,29 @@ class PointFlowScreen(Screen):
         """Override: the blocking service call (runs in the worker); `key` replays a request."""
         raise RuntimeError("no operation")
 
+    def _key_for(self, operation: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
+        """One Idempotency-Key per operation (holder, point, amount, validity) until it is done:
+        利用 pressed again, or 戻る → 確認 → 利用, after a lost answer or after a failure that
+        followed the cloud's answer (a linkage file not saved) sends the recorded request again,
+        which the outbox and the cloud answer with the first result instead of applying it
+        twice. Another holder, point, amount or validity is another operation."""
+        if self._key is not None and self._key[0] == operation:
+            return self._key
+        return operation, rules.idempotency_key(None)
+
     def on_action(self) -> None:
-        assert self._pending is not None
+        assert self._pending is not None and self._key is not None
         balance, amount, extra = self._pending
-        self.run("net", lambda: self.execute(balance, amount, extra, None), self.done,
+        (mykey_id, *_), key = self._key
+        if self.card is None or str(self.card.mykey_id) != mykey_id:
+            self.show_page(0)   # another card was read while the confirmation was shown
+            self.status.error(tr("flow.card_changed"))
+            return
+        if key in self._sent:
+            self.recheck(key)
+            return
+        self._sent.add(key)
+        self.run("net", lambda: self.execute(balance, amount, extra, key), self.done,
                  working=tr(self.working_key), on_error=self._outcome_unknown)
 
     def _outcome_unknown(self, exc: BaseException) -> bool:
@@ -240,7 +264,7 @@ class PointFlowScreen(Screen):
         self.status.info(tr("flow.recheck_done"))
 
     def done(self, result: Any) -> None:
-        self.result = result
+        self.result, self._key = result, None   # the next operation gets a key of its own
         self.show_page(2)
         self.refresh_preview()
 

@@ -1,0 +1,81 @@
+"""画面29-39 after something went wrong: GIVEN a use whose answer was lost, or whose linkage file
+could not be saved after the cloud's answer WHEN the clerk presses 利用 again or 再試行 THEN the
+recorded request is sent again (the cloud answers with the first result): the points are taken
+once. GIVEN another card being read WHEN Enter is pressed in the amount THEN nothing is
+confirmed for the card shown. (Found by review: each of these took the points twice or from
+the other card.)"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from drivers.card.virtual_reader import VirtualReader
+from terminal_app.api.transport import RequestsTransport
+from tests.terminal.ui.harness import FlakyTransport
+from tests.terminal.ui.test_merge import open_merge
+from tests.terminal.ui.test_spend import open_spend, read_card
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def test_pressing_use_again_after_a_lost_answer_takes_the_points_once(
+        make_window: Any, cloud: Any, qtbot: Any) -> None:
+    reader = VirtualReader(cloud.world.card("MY123456").path)
+    flaky = FlakyTransport(RequestsTransport(cloud.url))
+    window, screen = open_spend(make_window, cloud, qtbot, reader=reader, transport=flaky)
+    read_card(window, screen, qtbot)
+    qtbot.keyClicks(screen.amount, "500")
+    qtbot.mouseClick(screen.confirm_button, CLICK)
+    flaky.faults["/api/v1/spend"] = ["after"] * 10      # applied, every answer lost
+    qtbot.mouseClick(screen.action_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=60000)
+    assert screen.pages.currentIndex() == 1 and "再確認" in screen.status.text
+    flaky.faults.clear()
+    qtbot.mouseClick(screen.action_button, CLICK)        # 利用, not 再確認
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == 2, timeout=15000)
+    assert screen.result.balance_after == 1230
+    assert window.ctx.services.cards.read().balances[0].balance == 1230
+
+
+def test_retry_after_the_linkage_file_failed_merges_once(make_window: Any, cloud: Any,
+                                                         qtbot: Any, monkeypatch: Any) -> None:
+    import terminal_app.services.points as points_service
+
+    window, screen = open_merge(make_window, cloud, qtbot,
+                                VirtualReader(cloud.world.card("MY123456").path))
+    qtbot.mouseClick(screen.read_button, CLICK)
+    qtbot.waitUntil(lambda: screen.card is not None, timeout=15000)
+    qtbot.keyClicks(screen.amount, "200")
+    qtbot.mouseClick(screen.confirm_button, CLICK)
+    replace, calls = points_service.os.replace, []
+
+    def disk_full_once(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        replace(src, dst)
+
+    monkeypatch.setattr(points_service.os, "replace", disk_full_once)
+    qtbot.mouseClick(screen.action_button, CLICK)         # merged at the cloud, file not saved
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert screen.status.retry_button.isVisible()
+    qtbot.mouseClick(screen.status.retry_button, CLICK)   # 再試行
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == 2, timeout=15000)
+    assert len(calls) == 2                                # the one merge's file, saved now
+    assert window.ctx.services.cards.read().balances[0].balance == 1530
+
+
+def test_enter_in_the_amount_while_another_card_is_read_confirms_nothing(
+        make_window: Any, cloud: Any, qtbot: Any) -> None:
+    reader = VirtualReader(cloud.world.card("MY123456").path, delay_ms=20)
+    window, screen = open_spend(make_window, cloud, qtbot, reader=reader)
+    read_card(window, screen, qtbot)
+    qtbot.keyClicks(screen.amount, "100")
+    reader.insert(cloud.world.card("KEY34567").path)      # the next customer's card
+    qtbot.mouseClick(screen.read_button, CLICK)
+    assert window.ctx.jobs.busy
+    qtbot.keyClick(screen.amount, Qt.Key.Key_Return)
+    assert screen.pages.currentIndex() == 0               # nothing confirmed for MY123456
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=30000)
+    assert screen.card.mykey_id == "KEY34567" and screen.pages.currentIndex() == 0

@@ -11,25 +11,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from drivers.card.virtual_reader import VirtualReader
-from terminal_app.api.transport import RequestsTransport
-from tests.terminal.ui.harness import FlakyTransport
 from tests.terminal.ui.test_merge import open_merge
-from tests.terminal.ui.test_spend import open_spend, read_card
+from tests.terminal.ui.test_spend import open_spend, read_card, spend_with_every_answer_lost
 
 CLICK = Qt.MouseButton.LeftButton
 
 
 def test_pressing_use_again_after_a_lost_answer_takes_the_points_once(
         make_window: Any, cloud: Any, qtbot: Any) -> None:
-    reader = VirtualReader(cloud.world.card("MY123456").path)
-    flaky = FlakyTransport(RequestsTransport(cloud.url))
-    window, screen = open_spend(make_window, cloud, qtbot, reader=reader, transport=flaky)
-    read_card(window, screen, qtbot)
-    qtbot.keyClicks(screen.amount, "500")
-    qtbot.mouseClick(screen.confirm_button, CLICK)
-    flaky.faults["/api/v1/spend"] = ["after"] * 10      # applied, every answer lost
-    qtbot.mouseClick(screen.action_button, CLICK)
-    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=60000)
+    window, screen, flaky = spend_with_every_answer_lost(make_window, cloud, qtbot)
     assert screen.pages.currentIndex() == 1 and "再確認" in screen.status.text
     flaky.faults.clear()
     qtbot.mouseClick(screen.action_button, CLICK)        # 利用, not 再確認

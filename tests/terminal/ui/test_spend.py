@@ -80,8 +80,9 @@ def test_spend_with_inline_checks_confirmation_and_printed_receipt(
     assert screen.result.txn_no in paper.text
 
 
-def test_lost_answer_after_use_is_rechecked_with_the_same_key(
-        make_window: Any, cloud: Any, qtbot: Any) -> None:
+def spend_with_every_answer_lost(make_window: Any, cloud: Any, qtbot: Any) -> tuple[Any, Any, Any]:
+    """500 pt of MY123456's 1,730 used: applied at the cloud, every answer lost; the screen
+    waits on its confirmation page. Returns (window, screen, the flaky transport)."""
     reader = VirtualReader(cloud.world.card("MY123456").path)
     flaky = FlakyTransport(RequestsTransport(cloud.url))
     window, screen = open_spend(make_window, cloud, qtbot, reader=reader, transport=flaky)
@@ -90,7 +91,13 @@ def test_lost_answer_after_use_is_rechecked_with_the_same_key(
     qtbot.mouseClick(screen.confirm_button, CLICK)
     flaky.faults["/api/v1/spend"] = ["after"] * 10        # every answer is lost
     qtbot.mouseClick(screen.action_button, CLICK)
-    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=60000)
+    return window, screen, flaky
+
+
+def test_lost_answer_after_use_is_rechecked_with_the_same_key(
+        make_window: Any, cloud: Any, qtbot: Any) -> None:
+    window, screen, flaky = spend_with_every_answer_lost(make_window, cloud, qtbot)
     assert screen.pages.currentIndex() == 1
     assert "再確認" in screen.status.text
     assert screen.status.retry_button.text() == "再確認"

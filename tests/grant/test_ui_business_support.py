@@ -174,3 +174,24 @@ def test_import_bad_row_and_template(grant_window: Any, qtbot: Any, tmp_path: Pa
     qtbot.waitUntil(lambda: "取り込みを中止しました" in screen.status.text, timeout=WAIT)
     assert "3行目: 付与事業ID 0002 は選択中の付与事業と違います" in screen.status.text
     assert window.ctx.grant_services.store.roster(BUSINESS_ID) == []
+
+
+def test_a_wrong_collation_number_gets_no_retry_button(grant_window: Any, qtbot: Any,
+                                                       world: Any) -> None:
+    """GIVEN a wrong 照合番号B on 画面72 WHEN the card refuses it THEN the message shows without
+    再試行: each try counts against the card's limit, so the clerk types the number again
+    rather than a button sending the same wrong number until the card locks."""
+    from drivers.card.card_file import load_card
+
+    path = world.card(HOLDER)
+    window = grant_window(VirtualReader(path))
+    menu = open_menu(window, qtbot)
+    qtbot.mouseClick(menu.buttons["g72"], Qt.MouseButton.LeftButton)
+    entry = window.current
+    right = collation(path)
+    before = load_card(path).keys["collation_b"].tries_left
+    qtbot.keyClicks(entry.collation, ("1" if right[0] != "1" else "2") + right[1:])
+    qtbot.mouseClick(entry.read_face, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert entry.status.text and not entry.status.retry_button.isVisible()
+    assert load_card(path).keys["collation_b"].tries_left == before - 1

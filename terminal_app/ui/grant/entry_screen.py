@@ -66,8 +66,10 @@ class GrantEntryScreen(GrantScreen):
     def on_read_face(self) -> None:
         support, number = self.grants.support, self.collation.text()
         self.top.show_errors({})
+        # retry=False: each try of 照合番号B counts against the card's limit; the clerk types
+        # it again instead of 再試行 sending the same number once more
         self.run("card", lambda: support.read_card_face(number), self.person.fill,
-                 working=gtr("g72.reading"), on_error=self._field_errors)
+                 working=gtr("g72.reading"), on_error=self._field_errors, retry=False)
 
     def on_read_mykey(self) -> None:
         support = self.grants.support

@@ -128,7 +128,7 @@ class AddRegisterScreen(GrantScreen):
     def on_read_face(self) -> None:
         support, number = self.grants.support, self.collation.text()
         self.run("card", lambda: support.read_card_face(number), self.person.fill,
-                 on_error=self._field_errors)
+                 on_error=self._field_errors, retry=False)   # 照合番号B: each try counts
 
     def on_from_master(self) -> None:
         if self.read is not None:

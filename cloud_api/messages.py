@@ -61,6 +61,7 @@ JA: dict[str, str] = {
     "web_field_email": "{label}の形式が正しくありません。",
     "web_field_integer": "{label}は1から{maximum}までの半角数字で入力してください。",
     "web_field_date": "{label}はYYYY/MM/DDの形式で入力してください。",
+    "web_field_control": "{label}に改行などの制御文字は使用できません。",
     "web_field_choice": "{label}を選択してください。",
     "web_code_format": "全国地方公共団体コードは6桁の半角数字で入力してください。",
     "web_code_check_digit": "全国地方公共団体コードの検査数字（6桁目）が正しくありません。",

@@ -27,6 +27,9 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 CUSTOMER_ID = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 HEX_SERIAL = re.compile(r"^[0-9A-Fa-f]{1,64}$")
 MYPAGE_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,16}$")
+# control characters (line breaks included): never part of a name, place or address, and Excel
+# refuses them, so one in a place name would break the municipality's settlement workbook
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def digits(text: str, max_len: int) -> bool:
@@ -62,7 +65,7 @@ def check_text(data: dict[str, Any], name: str, max_len: int, required: bool = T
     value = data.get(name)
     if value is None or value == "":
         return field_error(name, "required") if required else None
-    if not isinstance(value, str) or value.strip() != value or "\n" in value:
+    if not isinstance(value, str) or value.strip() != value or CONTROL.search(value):
         return field_error(name, "invalid_format")
     if len(value) > max_len:
         return field_error(name, "too_long", max_len=max_len)

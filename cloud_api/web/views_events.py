@@ -43,7 +43,7 @@ def event_new() -> str:
     return render_template("event_form.html", values=values, errors={}, keys=[], point_id="")
 
 
-@bp.get("/events/<int:point_id>/edit")
+@bp.get("/events/<int(max=99999999):point_id>/edit")
 @security.screen("event_setup")
 def event_edit(point_id: int) -> str:
     code = security.current().municipality_code or ""

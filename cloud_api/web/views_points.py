@@ -52,7 +52,7 @@ def point_setup_post() -> tuple[str, int] | str:
                            back=url_for("console.point_setup"))
 
 
-@bp.get("/points/<int:point_id>/history")
+@bp.get("/points/<int(max=99999999):point_id>/history")
 @security.screen("point_setup")
 def point_history(point_id: int) -> str:
     code = security.current().municipality_code

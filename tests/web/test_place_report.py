@@ -154,3 +154,30 @@ def test_a_shop_that_takes_a_neighbours_place_name_still_sees_only_its_own_termi
     rows = [r for r in csv.reader(io.StringIO(raw)) if len(r) == 5 and r[4].isdigit()]
     assert _expected(activity, console.data.kawasaki_point, museum)[0][museum] > 0
     assert rows == []
+
+
+def test_odd_input_is_refused_at_the_boundary_and_old_data_cannot_break_the_workbook(
+        console, activity) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a place name with a control character stored before such names were refused, and
+    a report period ending 9999/12/31 WHEN the municipality downloads its Excel settlement
+    report THEN the workbook is made (the character dropped) and the far date is a Japanese
+    field error, never a 500; a terminal can no longer set such a place (422)."""
+    from sqlalchemy import update
+
+    from cloud_api.models.ledger import JournalTxn
+    from cloud_api.services.validation import check_text
+
+    with unit_of_work(console.app.extensions["mykey"].sessions) as s:
+        s.execute(update(JournalTxn).where(JournalTxn.place == "岡本太郎美術館")
+                  .values(place="岡本太郎美術館\x01"))
+    client = console.app.test_client()
+    _login(client, "kawasaki")
+    pid = console.data.kawasaki_point
+    book = client.get(f"/console/reports/place.xlsx?from=2017/08/01&to=2017/08/31&point_id={pid}")
+    assert book.status_code == 200 and book.data[:2] == b"PK"
+    far = client.get(f"/console/reports/place?show=1&from=2017/08/01&to=9999/12/31&point_id={pid}")
+    assert far.status_code == 422 and "YYYY/MM/DD" in far.get_data(as_text=True)
+    huge = client.get("/console/points/99999999999999999999999/history")
+    assert huge.status_code == 404
+    assert check_text({"place": "ミュージアム\x01"}, "place", 50) is not None
+    assert check_text({"place": "川崎　市民ミュージアム"}, "place", 50) is None   # 全角空白 is fine

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from cloud_api.errors import FieldError
 from cloud_api.messages import message
-from cloud_api.services.validation import EMAIL
+from cloud_api.services.validation import CONTROL, EMAIL
 
 DIGITS = re.compile(r"[0-9]+")
 # codes of accounts.ACCOUNT_TYPES (the CHECK constraint) -> labels
@@ -34,6 +34,8 @@ def check_text(name: str, value: str, rule: Rule) -> list[FieldError]:
     """Length, required and shape checks of one text field."""
     if not value:
         return [_err(name, "required", "web_field_required", rule)] if rule.required else []
+    if CONTROL.search(value):   # Excel refuses them: the reports would break
+        return [_err(name, "invalid", "web_field_control", rule)]
     if rule.digits and not DIGITS.fullmatch(value):
         key = "web_field_hyphen" if "-" in value else "web_field_digits"
         return [_err(name, "digits", key, rule)]
@@ -77,13 +79,18 @@ def parse_positive_int(name: str, value: str, label: str, maximum: int) -> tuple
     return number, []
 
 
+YEARS = range(2000, 2100)   # dates the service can mean; 9999/12/31 + 1 day overflows
+
+
 def parse_date(name: str, value: str, label: str) -> tuple[date | None, list[FieldError]]:
-    """YYYY-MM-DD (the date input) or YYYY/MM/DD (as the seed writes it)."""
+    """YYYY-MM-DD (the date input) or YYYY/MM/DD (as the seed writes it), 2000-2099."""
     for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
         try:
-            return datetime.strptime((value or "").strip(), fmt).date(), []
+            day = datetime.strptime((value or "").strip(), fmt).date()
         except ValueError:
             continue
+        if day.year in YEARS:
+            return day, []
     return None, [FieldError(name, "date", message("web_field_date", label=label))]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from cloud_api.services.reports.place_report import PlaceSummary
+from cloud_api.services.validation import CONTROL
 
 BOM = "\ufeff"
 FILE_BLOCK = 256 * 1024
@@ -114,7 +115,7 @@ def write_excel(path: str, layout: Layout, batches: Iterable[Rows]) -> int:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("集計表")
     for line in [*layout.summary_title, [], layout.summary_header, *layout.summary_rows]:
-        sheet.append(safe_row(line))
+        sheet.append(_cells(safe_row(line)))
     count = _detail_sheets(wb, layout, batches)
     wb.save(path)
     return count
@@ -126,9 +127,15 @@ def _detail_sheets(wb: Workbook, layout: Layout, batches: Iterable[Rows]) -> int
         for row in batch:
             if count and count % EXCEL_MAX_DETAIL_ROWS == 0:
                 sheet = _detail_sheet(wb, layout, f"明細表({count // EXCEL_MAX_DETAIL_ROWS + 1})")
-            sheet.append(list(row))
+            sheet.append(_cells(row))
             count += 1
     return count
+
+
+def _cells(row: Sequence[object]) -> list[object]:
+    """Excel refuses control characters: one stored before they were refused at input (a
+    place name, say) is dropped here rather than failing the whole workbook."""
+    return [CONTROL.sub("", c) if isinstance(c, str) else c for c in row]
 
 
 def _detail_sheet(wb: Workbook, layout: Layout, name: str) -> Any:

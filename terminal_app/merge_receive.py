@@ -10,6 +10,7 @@ FOLDER/rejected/, and prints the points to add per customer. Self-contained on p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import hmac
 import json
@@ -45,6 +46,7 @@ MESSAGES = {
     "duplicate": "この取引済番号は受取済みです（二重受取の防止）",
     "v1_refused": "v1 形式は受け付けない設定です（--v2-only）",
     "too_large": "ファイルが大きすぎます",
+    "unreadable": "読み取れませんでした（ファイルはそのまま残し、次回もう一度処理します）",
     "no_key": "共通鍵（--key-hex または MYKEY_MERGE_KEY_HEX、32桁の16進数）を指定してください。",
     "no_folder": "フォルダが見つかりません: {folder}",
 }
@@ -156,10 +158,18 @@ def receive_folder(folder: Path, key: bytes, secret: str, v2_only: bool = False)
             except Rejected as exc:
                 report.rejected.append({"file": path.name, "code": exc.code,
                                         "reason": MESSAGES[exc.code]})
-                _move(path, folder / "rejected")
+                with contextlib.suppress(OSError):
+                    _move(path, folder / "rejected")
                 continue
+            except (OSError, sqlite3.Error):   # not received: the file waits for the next run
+                report.rejected.append({"file": path.name, "code": "unreadable",
+                                        "reason": MESSAGES["unreadable"]})
+                continue
+            # received (remembered): it is reported even if the file cannot be moved now; the
+            # next run then finds its number received already
             report.accepted.append(transfer)
-            _move(path, folder / "done")
+            with contextlib.suppress(OSError):
+                _move(path, folder / "done")
     finally:
         db.close()
     return report

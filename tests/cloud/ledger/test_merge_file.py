@@ -117,3 +117,18 @@ def test_record_fields_are_validated():
         mf.MergeRecord("bad,id", 1, RECORD.transfer_key)
     with pytest.raises(ValueError):
         mf.MergeRecord("A", 0, RECORD.transfer_key)
+
+
+def test_a_file_that_cannot_be_read_does_not_lose_the_ones_received_before_it(tmp_path):
+    """GIVEN a good linkage file and, after it in the run, something that cannot be read (here
+    a folder named like a v2 file) WHEN the street receives THEN the good file's points are in
+    the report (the run does not stop with the points received but never reported); the
+    unreadable one is reported, left in place, and tried again the next run."""
+    _drop(tmp_path, RECORD, "v2")
+    (tmp_path / "zzzz.mkm2").mkdir()
+    report = rx.receive_folder(tmp_path, KEY, SECRET)
+    assert report.totals() == {"123456789": 500}
+    assert [(r["file"], r["code"]) for r in report.rejected] == [("zzzz.mkm2", "unreadable")]
+    assert (tmp_path / "zzzz.mkm2").is_dir()
+    again = rx.receive_folder(tmp_path, KEY, SECRET)
+    assert again.accepted == [] and [r["code"] for r in again.rejected] == ["unreadable"]

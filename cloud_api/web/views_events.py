@@ -83,8 +83,12 @@ def event_register() -> Page:
     with db() as session:
         chosen = targets.parse_keys(session, request.form.getlist("target"), code)
         point_id = _point_id(session, code)
-        if not form.ok or not chosen or request.form.get("action") == "back":
-            error = None if form.ok and chosen else message("web_targets_required")
+        if not form.ok:   # e.g. a forged municipality_code: back to the form, never its towns
+            return render_template("event_form.html", values=form.values,
+                                   errors=form.error_map(), keys=[t.key for t in chosen],
+                                   point_id=point_id), 422
+        if not chosen or request.form.get("action") == "back":
+            error = None if chosen else message("web_targets_required")
             return _targets_page(session, form, [t.key for t in chosen], point_id, None, error)
         point = point_setup.own_event(session, code, int(point_id)) if point_id else None
         point_setup.save_event(session, form, chosen, identity.login_id, cloud().clock.now(), point)

@@ -30,3 +30,14 @@ def test_another_towns_terminals_cannot_be_listed(console: Any) -> None:
         assert kawasaki not in html
     own = client.post("/console/events/targets", data={**form, "op": "list:131164"})
     assert own.status_code == 200 and "00010005" not in own.get_data(as_text=True)
+
+
+def test_a_forged_municipality_code_at_registration_shows_no_other_towns(console: Any) -> None:
+    """GIVEN 豊島区's staff WHEN the registration step is posted with 徳島県's code THEN the event
+    form comes back with its error, and no town or ID business of 徳島県 is listed."""
+    client = console.app.test_client()
+    form = _event_form(client)
+    forged = client.post("/console/events/register", data={**form, "municipality_code": "360007"})
+    html = forged.get_data(as_text=True)
+    assert forged.status_code == 422
+    assert "徳島市" not in html and "徳島市立図書館" not in html

@@ -1,9 +1,9 @@
 """画面29-39 after something went wrong: GIVEN a use whose answer was lost, or whose linkage file
 could not be saved after the cloud's answer WHEN the clerk presses 利用 again or 再試行 THEN the
 recorded request is sent again (the cloud answers with the first result): the points are taken
-once. GIVEN another card being read WHEN Enter is pressed in the amount THEN nothing is
-confirmed for the card shown. (Found by review: each of these took the points twice or from
-the other card.)"""
+once, and a voucher redeemed so shows its redemption. GIVEN another card being read WHEN
+Enter is pressed in the amount THEN nothing is confirmed for the card shown. (Found by review:
+each of these took the points twice, from the other card, or refused the redemption made.)"""
 from __future__ import annotations
 
 from typing import Any
@@ -11,6 +11,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from drivers.card.virtual_reader import VirtualReader
+from terminal_app.api.transport import RequestsTransport
+from tests.terminal.ui.harness import CHAMBER, FlakyTransport, register
 from tests.terminal.ui.test_merge import open_merge
 from tests.terminal.ui.test_spend import open_spend, read_card, spend_with_every_answer_lost
 
@@ -69,3 +71,28 @@ def test_enter_in_the_amount_while_another_card_is_read_confirms_nothing(
     assert screen.pages.currentIndex() == 0               # nothing confirmed for MY123456
     qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=30000)
     assert screen.card.mykey_id == "KEY34567" and screen.pages.currentIndex() == 0
+
+
+def test_redeeming_again_after_a_lost_answer_shows_the_redemption_it_made(
+        make_window: Any, cloud: Any, qtbot: Any) -> None:
+    """GIVEN a voucher redeemed at the cloud whose answer was lost WHEN the clerk presses 再確認
+    THEN 画面36 shows that redemption (same key: the first answer), not "already redeemed"."""
+    flaky = FlakyTransport(RequestsTransport(cloud.url))
+    window = make_window(cloud.url, reader=VirtualReader(cloud.world.card("MY123456").path),
+                         transport=flaky)
+    register(window.ctx.services, CHAMBER)
+    window.ctx.terminal = window.ctx.services.registration.terminal_info()
+    card = window.ctx.services.cards.read()
+    issued = window.ctx.services.vouchers.issue(card, card.balances[0].point_id, 300, 10)
+    redeem = window.navigate("s35")
+    qtbot.keyClicks(redeem.number, issued.voucher_no)
+    qtbot.mouseClick(redeem.read_button, CLICK)
+    qtbot.waitUntil(lambda: redeem.voucher is not None, timeout=15000)
+    flaky.faults[f"/api/v1/vouchers/{issued.voucher_no}/redeem"] = ["after"] * 10
+    qtbot.mouseClick(redeem.redeem_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=60000)
+    assert redeem.status.retry_button.text() == "再確認"
+    flaky.faults.clear()
+    qtbot.mouseClick(redeem.status.retry_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert redeem.pages.currentIndex() == 1, redeem.status.text

@@ -194,8 +194,11 @@ def _fail(args: argparse.Namespace, command: str, exc: BaseException, key: str |
     if isinstance(exc, UserFacingError) and hasattr(exc, "errors") and \
             isinstance(exc.errors, dict):
         error["fields"] = exc.errors
-    _emit(args, {"ok": False, "command": command, "idempotency_key": key, "error": error},
-          failed=True)
+    payload: dict[str, Any] = {"ok": False, "command": command, "idempotency_key": key,
+                               "error": error}
+    if isinstance(exc, PrintFailed):
+        payload["result"] = jsonable(exc.result)
+    _emit(args, payload, failed=True)
     return exit_code(exc)
 
 
@@ -218,6 +221,8 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], failed: bool = Fals
         print(json.dumps(payload, ensure_ascii=False))
         return
     if failed:
+        if "result" in payload:   # applied, then the printer failed
+            _print_human(payload["result"])
         print(payload["error"]["message"], file=sys.stderr)
         if payload["error"].get("idempotency_key"):
             print(f"冪等キー: {payload['error']['idempotency_key']}", file=sys.stderr)
@@ -296,9 +301,20 @@ def cmd_service_id(s: Services, args: argparse.Namespace, key: str | None) -> An
                                   sign_password=password, key=key)
 
 
+class PrintFailed(DeviceError):
+    """The printer failed after the operation was applied: the error carries its result."""
+
+    def __init__(self, error: DeviceError, result: Any) -> None:
+        super().__init__(error.device, error.code, error.message)
+        self.result = result
+
+
 def _printed(s: Services, args: argparse.Namespace, result: Any) -> Any:
     if getattr(args, "print", False):
-        s.receipts.print(result)
+        try:
+            s.receipts.print(result)
+        except DeviceError as exc:   # applied all the same: the POS must learn the txn_no
+            raise PrintFailed(exc, result) from exc
     return result
 
 

@@ -86,3 +86,30 @@ def test_exit_code_per_failure_kind(exc: BaseException, code: int) -> None:
 def test_json_may_follow_the_command() -> None:
     args = cli.parse(["voucher", "info", "987654321012", "--json"])
     assert args.json and args.action == "info" and args.voucher_no == "987654321012"
+
+
+def test_a_printer_failure_after_a_spend_still_reports_the_spend(capsys) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN `spend --print` whose spend is applied and whose printer is out of paper WHEN it
+    ends THEN exit 4 with the printer's message, and the output still carries the spend's
+    result (txn_no): a POS must not take an applied use for a failed one. (The services here
+    stand in for the cloud and the printer: this is the command's output contract.)"""
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from terminal_app.domain.models import Receipt
+
+    receipt = Receipt("2026112300001", "10000001", "00000001", "川崎市ポイント", 500, 1230,
+                      datetime(2026, 11, 23, 12, 0, tzinfo=timezone(timedelta(hours=9))))
+
+    def out_of_paper(_: object) -> None:
+        raise DeviceError("printer", "paper_out", "用紙がありません")
+
+    services = SimpleNamespace(
+        cards=SimpleNamespace(read=lambda: object()),
+        points=SimpleNamespace(spend=lambda card, point_id, amount, key=None: receipt),
+        receipts=SimpleNamespace(print=out_of_paper))
+    args = cli.parse(["spend", "--point-id", "00000001", "--amount", "500", "--print", "--json"])
+    assert cli.run(args, services) == cli.EXIT_DEVICE   # type: ignore[arg-type]
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False and out["error"]["code"] == "paper_out"
+    assert out["result"]["txn_no"] == "2026112300001" and out["idempotency_key"]

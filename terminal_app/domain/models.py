@@ -189,6 +189,7 @@ class VoucherIssue:
     expires_on: date
     balance_after: int
     issue_type: str = "ポイント券"
+    reprint: bool = False   # 再発行: printed marked 【再発行】
 
     @classmethod
     def from_json(cls, d: Json) -> VoucherIssue:

@@ -48,7 +48,8 @@ def voucher_document(issued: VoucherIssue, issue_place: str = "") -> Any:
 
     days = max(1, (issued.expires_on - issued.issued_at.date()).days + 1)
     return voucher(VoucherTicket(issued.point_name, issued.voucher_no, issued.amount,
-                                 issued.issued_at, issued.expires_on, days, issue_place))
+                                 issued.issued_at, issued.expires_on, days, issue_place,
+                                 reprint=issued.reprint))
 
 
 def redemption_document(done: VoucherRedemption) -> Any:

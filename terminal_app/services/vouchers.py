@@ -5,6 +5,7 @@ Voucher numbers may come from a QR scan (keyboard wedge) or be typed with hyphen
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from terminal_app.domain import rules
@@ -43,4 +44,5 @@ class VoucherService:
     def reprint(self, voucher_no: str, *, key: str | None = None) -> VoucherIssue:
         """再発行: the issue data again (issuing terminal only)."""
         number = rules.voucher_no(voucher_no)
-        return self.session.client().reprint_voucher(number, key=rules.idempotency_key(key))
+        issued = self.session.client().reprint_voucher(number, key=rules.idempotency_key(key))
+        return dataclasses.replace(issued, reprint=True)

@@ -41,6 +41,7 @@ class VoucherScreen(PointFlowScreen):
     def done_buttons(self) -> list[QWidget]:
         self.reissue_button: QPushButton = button(tr("s34.reissue"), name="reissueButton")
         self.reissue_button.clicked.connect(self.on_reissue)
+        self.lock_while_busy(self.reissue_button)   # a double click would print it twice
         return [self.reissue_button]
 
     def on_enter(self, **kwargs: Any) -> None:

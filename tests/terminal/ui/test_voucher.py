@@ -78,7 +78,8 @@ def test_issue_reissue_scan_and_redeem_a_voucher(make_window: Any, cloud: Any, q
     assert screen.result.balance_after == 1430
     qtbot.mouseClick(screen.reissue_button, CLICK)            # 再発行 prints it again
     qtbot.waitUntil(lambda: screen.status.text == "印字しました。", timeout=15000)
-    assert voucher_no in emulator.wait_for_papers(1)[0].text
+    reprinted = emulator.wait_for_papers(1)[0].text
+    assert voucher_no in reprinted and "【再発行】" in reprinted
 
     install_wedge(qt_app(), window, window.ctx.services.config)
     redeem = window.navigate("s35")

@@ -96,3 +96,31 @@ def test_redeeming_again_after_a_lost_answer_shows_the_redemption_it_made(
     qtbot.mouseClick(redeem.status.retry_button, CLICK)
     qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
     assert redeem.pages.currentIndex() == 1, redeem.status.text
+
+
+def test_creating_a_mykey_id_again_after_a_lost_answer_shows_the_id_made(
+        make_window: Any, cloud: Any, qtbot: Any, tmp_path: Any) -> None:
+    """GIVEN a MyKey ID created at the cloud whose answer was lost WHEN the clerk presses 再試行
+    THEN 画面17 shows the ID (the same key gets the first answer), not an expired challenge."""
+    from tests.terminal.ui.harness import MUSEUM
+    from tests.terminal.ui.test_mykey_id import enter_pin, new_holder_card
+
+    flaky = FlakyTransport(RequestsTransport(cloud.url))
+    window = make_window(cloud.url, reader=VirtualReader(new_holder_card(cloud, tmp_path)),
+                         transport=flaky)
+    register(window.ctx.services, MUSEUM)
+    window.ctx.terminal = window.ctx.services.registration.terminal_info()
+    screen = window.navigate("s14")
+    screen.show_page(1)
+    enter_pin(window, screen, qtbot, "4321")
+    qtbot.mouseClick(screen.auto_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    qtbot.keyClicks(screen.password, "abc12345")
+    qtbot.keyClicks(screen.password2, "abc12345")
+    flaky.faults["/api/v1/mykey"] = ["after"] * 10
+    qtbot.mouseClick(screen.submit, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=60000)
+    flaky.faults.clear()
+    qtbot.mouseClick(screen.status.retry_button, CLICK)
+    qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=15000)
+    assert screen.pages.currentIndex() == 3, screen.status.text

@@ -40,7 +40,11 @@ class PlaceSummary:
 
 
 def _where(terminal: TerminalLike, frm: date, to: date):  # type: ignore[no-untyped-def]
+    """The calling terminal's own transactions at its place. (Not every terminal's at that
+    place name: a terminal sets its own place, and one renamed like a neighbour would read the
+    neighbour's customers.)"""
     return (JournalTxn.kind.in_(SETTLED_KINDS),
+            JournalTxn.terminal_id == terminal.terminal_id,
             JournalTxn.municipality_code == terminal.municipality_code,
             JournalTxn.place == terminal.place,
             JournalTxn.business_date >= frm, JournalTxn.business_date <= to)

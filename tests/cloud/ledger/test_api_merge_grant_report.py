@@ -100,3 +100,26 @@ def test_a_shopping_cards_token_merges_but_spends_nothing(world, grant_via_api, 
     assert world.ledger_counts() == before
     merged = street.post("/api/v1/merges", body)
     assert merged.status_code == 201 and merged.get_json()["balance_after"] == 700
+
+
+def test_a_terminal_renamed_like_its_neighbour_reports_only_its_own_uses(
+        world, grant_via_api, signed_client):
+    """GIVEN the museum's uses and the street's terminal renamed to the museum's place (a
+    terminal sets its own place, 画面10) WHEN the street asks for 画面87 THEN it sees none of
+    the museum's customers: the report is the calling terminal's own transactions."""
+    from sqlalchemy import update
+
+    from cloud_api.db import unit_of_work
+    from cloud_api.models.accounts import Terminal
+
+    grant_via_api(5000)
+    body = {"card_token": world.token(MUSEUM), "point_id": f"{world.point_id:08d}", "amount": 800}
+    assert signed_client(MUSEUM).post("/api/v1/spend", body).status_code == 201
+    with unit_of_work(world.sessions) as s:
+        s.execute(update(Terminal).where(Terminal.terminal_id == STREET)
+                  .values(place="川崎市藤子・F・不二雄ミュージアム"))
+    q = "/api/v1/reports/place?from=2017-12-01&to=2017-12-31"
+    street = signed_client(STREET).get(q).get_json()
+    assert (street["place"], street["count"], street["rows"]) == (
+        "川崎市藤子・F・不二雄ミュージアム", 0, [])
+    assert signed_client(MUSEUM).get(q).get_json()["count"] == 1

@@ -5,9 +5,9 @@ keyring works by storing the credential -> compute the hardware fingerprint -> r
 cloud. If the cloud refuses, the stored credential is removed again, so a failed attempt leaves
 nothing behind; the terminal password is never stored or logged.
 
-If no answer comes (the line drops, 502/503/504), the same request is sent again with the same
-Idempotency-Key: a registration the cloud made already is answered with its first result. If
-none of the tries gets an answer, the credential stays: the cloud may have registered its key. At
+The registration goes through the outbox: if no answer comes (the line drops, 502/503/504), it
+is sent again with the same Idempotency-Key, and a registration the cloud made already is
+answered with its first result. If none of the tries gets an answer, the credential stays: the cloud may have registered its key. At
 the next start the signed GET /terminal tells: it works (registered), or the cloud does not know
 this key (auth_terminal_inactive: the registration never arrived, or the municipality reset the
 terminal), and then the credential is removed and the clerk registers again (画面9).
@@ -15,19 +15,16 @@ terminal), and then the credential is removed and the clerk registers again (画
 from __future__ import annotations
 
 import logging
-import time
 
-from terminal_app.api.errors import CloudError, CloudUnreachable
+from terminal_app.api.errors import CloudError
 from terminal_app.credentials import TerminalCredential
 from terminal_app.domain import rules
 from terminal_app.domain.contact import Contact, ContactForm, validate_contact
-from terminal_app.domain.errors import UserFacingError
+from terminal_app.domain.errors import OutcomeUnknown, UserFacingError
 from terminal_app.domain.models import Precheck, TerminalInfo
 from terminal_app.services.session import CloudSession
 
 log = logging.getLogger(__name__)
-RESEND_AFTER_S = (0.5, 1.0, 2.0)     # the registration sent again after no answer
-NO_ANSWER_STATUS = (502, 503, 504)
 
 
 class RegistrationService:
@@ -67,24 +64,16 @@ class RegistrationService:
         contact = self.validate_contact(form, precheck)
         credential = TerminalCredential.generate(precheck.terminal_id)
         self.session.credentials.save(credential)
-        key = rules.idempotency_key(None)
-        for wait_s in (0.0, *RESEND_AFTER_S):
-            time.sleep(wait_s)
-            try:
-                info = self.session.public_client().register(
-                    precheck.terminal_id, password, credential.public_key_b64,
-                    self.session.fingerprint, contact, key=key)
-                break
-            except (CloudUnreachable, CloudError) as exc:
-                if isinstance(exc, CloudError) and exc.status not in NO_ANSWER_STATUS:
-                    self.session.credentials.delete()
-                    raise
-                log.warning("registration of %s: no answer (%s)", precheck.terminal_id, exc)
-            except BaseException:
-                self.session.credentials.delete()
-                raise
-        else:   # the cloud may have registered the key: the next start finds out
-            raise UserFacingError("registration_unconfirmed")
+        try:
+            info = self.session.public_client().register(
+                precheck.terminal_id, password, credential.public_key_b64,
+                self.session.fingerprint, contact, key=rules.idempotency_key(None))
+        except OutcomeUnknown as exc:   # the cloud may have registered the key: see the start
+            log.warning("registration of %s: no answer", precheck.terminal_id)
+            raise UserFacingError("registration_unconfirmed") from exc
+        except BaseException:
+            self.session.credentials.delete()
+            raise
         self.session.reset()
         self.session.remember(info)
         log.info("terminal %s registered (category %s)", info.terminal_id, info.category)

@@ -56,8 +56,10 @@ class CloudSession:
             return self._fingerprint
 
     def public_client(self) -> CloudClient:
-        return CloudClient(self.transport, None, timeout_s=self.config.http_timeout_s,
-                           client_version=client_version())
+        """Unsigned calls (precheck, registration); the registration goes through the outbox's
+        retries with its key, its body (the password) kept in memory only."""
+        return CloudClient(self.transport, None, outbox=self.outbox,
+                           timeout_s=self.config.http_timeout_s, client_version=client_version())
 
     def client(self) -> CloudClient:
         with self._lock:

@@ -125,15 +125,8 @@ def test_too_old_software_gets_version_too_old(world: World) -> None:
     assert info.value.min_version == "9.0.0" and "9.0.0" in str(info.value)
 
 
-@pytest.fixture
-def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from terminal_app.services import registration
-
-    monkeypatch.setattr(registration, "RESEND_AFTER_S", (0.0, 0.0, 0.0))
-
-
 def test_a_lost_answer_is_resent_with_the_same_key_and_registers_once(
-        world: World, no_waiting: None) -> None:
+        world: World) -> None:
     """GIVEN the cloud registers the key but its answer is lost WHEN the terminal sends the
     registration again (same Idempotency-Key, same key pair) THEN the cloud answers with the
     first result: registered, not 409 terminal_already_registered."""
@@ -148,12 +141,13 @@ def test_a_lost_answer_is_resent_with_the_same_key_and_registers_once(
 
 
 def test_no_answer_at_all_keeps_the_key_and_the_next_start_finds_it_registered(
-        world: World, no_waiting: None) -> None:
+        world: World) -> None:
     services = world.services()
     pre = services.registration.precheck("00052459", "e912kfja")
     world.transport.faults = ["after"] * 4          # registered, but no try got an answer
     with pytest.raises(UserFacingError) as unconfirmed:
         services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    world.transport.faults.clear()                  # the line is back
     assert unconfirmed.value.code == "registration_unconfirmed"
     assert "確認できませんでした" in str(unconfirmed.value)
     restarted = world.services()
@@ -162,12 +156,13 @@ def test_no_answer_at_all_keeps_the_key_and_the_next_start_finds_it_registered(
 
 
 def test_a_registration_that_never_arrived_sends_the_clerk_back_to_register(
-        world: World, no_waiting: None) -> None:
+        world: World) -> None:
     services = world.services()
     pre = services.registration.precheck("00052459", "e912kfja")
     world.transport.faults = ["before"] * 4         # none of the tries reached the cloud
     with pytest.raises(UserFacingError):
         services.registration.register("00052459", "e912kfja", CONTACT, pre)
+    world.transport.faults.clear()                  # the line is back
     restarted = world.services()
     with pytest.raises(UserFacingError) as unknown:
         restarted.registration.terminal_info()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal_app.domain import rules
 from terminal_app.ui.context import UiContext
 from terminal_app.ui.errors import describe
 from terminal_app.ui.strings import APP_TITLE, tr
@@ -52,6 +53,7 @@ class Screen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._locked: list[QWidget] = []
+        self._operation: tuple[tuple[Any, ...], str] | None = None   # (what is sent, its key)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._header())
@@ -133,6 +135,28 @@ class Screen(QWidget):
             self.show_error(exc, retry=again)
 
         self.ctx.jobs.run(lane, fn, ok, failed)
+
+    # the same operation, the same Idempotency-Key ---------------------------------------------
+    def operation_key(self, operation: tuple[Any, ...]) -> str:
+        """The Idempotency-Key of `operation` (what the screen sends): the same until another
+        operation or forget_operation(). Pressing the button again or 再試行 after a lost
+        answer then re-sends the same request, which the outbox and the cloud answer with the
+        first result instead of applying it twice."""
+        if self._operation is None or self._operation[0] != operation:
+            self._operation = (operation, rules.idempotency_key(None))
+        return self._operation[1]
+
+    def forget_operation(self) -> None:
+        """The operation is done: the next one, even an identical one, gets a key of its own."""
+        self._operation = None
+
+    def offer_recheck(self, exc: BaseException, again: Callable[[], None]) -> bool:
+        """A lost answer: its message with 再確認 running `again`; False for other errors."""
+        view = describe(exc)
+        if view.kind != "unknown_outcome":
+            return False
+        self.status.error(view.text, retry=again, retry_label=tr("common.recheck"))
+        return True
 
     def show_error(self, exc: BaseException, retry: Callable[[], None] | None = None) -> None:
         view = describe(exc)

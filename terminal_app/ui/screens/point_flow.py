@@ -46,7 +46,7 @@ class PointFlowScreen(Screen):
         self.body.addWidget(self.pages)
         self.card: Any = None
         self.result: Any = None
-        self._pending: tuple[Any, int, int | None] | None = None
+        self._pending: tuple[str, Any, int, int | None] | None = None   # holder confirmed, …
         self._build_input()
         self._build_confirm()
         self._build_done()
@@ -159,7 +159,7 @@ class PointFlowScreen(Screen):
     # flow ---------------------------------------------------------------------------------------
     def on_enter(self, **kwargs: Any) -> None:
         self.card, self.result, self._pending = None, None, None
-        self._key: tuple[tuple[Any, ...], str] | None = None   # (operation, Idempotency-Key)
+        self.forget_operation()
         self._sent: set[str] = set()   # keys of operations sent at least once
         self.user.set("mykey_id", "")
         self.table.set_balances([])
@@ -199,8 +199,7 @@ class PointFlowScreen(Screen):
             return
         balance = self.table.selected
         assert balance is not None
-        self._pending = (balance, amount, extra)
-        self._key = self._key_for((str(self.card.mykey_id), balance.point_id, amount, extra))
+        self._pending = (str(self.card.mykey_id), balance, amount, extra)
         self.confirm_user.set("mykey_id", str(self.card.mykey_id))
         self.fill_user(self.confirm_user)
         self.confirm_point.set("name", str(balance.name))
@@ -220,24 +219,18 @@ class PointFlowScreen(Screen):
         """Override: the blocking service call (runs in the worker); `key` replays a request."""
         raise RuntimeError("no operation")
 
-    def _key_for(self, operation: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
-        """One Idempotency-Key per operation (holder, point, amount, validity) until it is done:
-        利用 pressed again, or 戻る → 確認 → 利用, after a lost answer or after a failure that
-        followed the cloud's answer (a linkage file not saved) sends the recorded request again,
-        which the outbox and the cloud answer with the first result instead of applying it
-        twice. Another holder, point, amount or validity is another operation."""
-        if self._key is not None and self._key[0] == operation:
-            return self._key
-        return operation, rules.idempotency_key(None)
-
     def on_action(self) -> None:
-        assert self._pending is not None and self._key is not None
-        balance, amount, extra = self._pending
-        (mykey_id, *_), key = self._key
+        """利用 pressed again, or 戻る → 確認 → 利用, after a lost answer or after a failure that
+        followed the cloud's answer (a linkage file not saved) sends the recorded request again
+        under the operation's key (holder, point, amount, validity): the first result, not a
+        second use."""
+        assert self._pending is not None
+        mykey_id, balance, amount, extra = self._pending
         if self.card is None or str(self.card.mykey_id) != mykey_id:
             self.show_page(0)   # another card was read while the confirmation was shown
             self.status.error(tr("flow.card_changed"))
             return
+        key = self.operation_key((mykey_id, balance.point_id, amount, extra))
         if key in self._sent:
             self.recheck(key)
             return
@@ -246,12 +239,8 @@ class PointFlowScreen(Screen):
                  working=tr(self.working_key), on_error=self._outcome_unknown)
 
     def _outcome_unknown(self, exc: BaseException) -> bool:
-        if describe(exc).kind != "unknown_outcome":
-            return False
         key = describe(exc).outcome_key or ""
-        self.status.error(describe(exc).text, retry=lambda: self.recheck(key),
-                          retry_label=tr("common.recheck"))
-        return True
+        return self.offer_recheck(exc, lambda: self.recheck(key))
 
     def recheck(self, key: str) -> None:
         """再確認: the same request with the same idempotency key (never applied twice)."""
@@ -264,7 +253,8 @@ class PointFlowScreen(Screen):
         self.status.info(tr("flow.recheck_done"))
 
     def done(self, result: Any) -> None:
-        self.result, self._key = result, None   # the next operation gets a key of its own
+        self.result = result
+        self.forget_operation()
         self.show_page(2)
         self.refresh_preview()
 

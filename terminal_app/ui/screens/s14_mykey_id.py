@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QStackedWidget
 
-from terminal_app.domain import rules
 from terminal_app.domain.mykey import NOTICES, MykeyProfile
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
@@ -31,7 +30,6 @@ class MykeyIdScreen(Screen):
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
         self.draft: Any = None
-        self._create_key: tuple[tuple[Any, ...], str] | None = None   # (what is sent, its key)
         for build in (self._build_card, self._build_pin, self._build_form, self._build_done):
             build()
 
@@ -204,10 +202,7 @@ class MykeyIdScreen(Screen):
         mykey_ids, draft, profile = self.ctx.services.mykey_ids, self.draft, self.profile()
         # one Idempotency-Key for what is sent: 再試行 after a lost answer re-sends it and gets
         # the MyKey ID created, not "challenge expired" for its own creation
-        sent = (draft.challenge_id, candidate.candidate, profile)
-        if self._create_key is None or self._create_key[0] != sent:
-            self._create_key = (sent, rules.idempotency_key(None))
-        key = self._create_key[1]
+        key = self.operation_key((draft.challenge_id, candidate.candidate, profile))
         self.run("net", lambda: mykey_ids.create(draft, profile, key=key), self._created,
                  working=tr("s16.registering"))
 

@@ -94,7 +94,7 @@ class RedeemScreen(Screen):
 
     def on_enter(self, **kwargs: Any) -> None:
         self.voucher = self.result = None
-        self._redeem_key: tuple[str, str] | None = None
+        self.forget_operation()
         self.number.clear()
         self.form.show_errors({})
         self._show_voucher(None)
@@ -146,18 +146,10 @@ class RedeemScreen(Screen):
         after a lost answer re-sends the same request and gets its first answer, not
         "already redeemed" for the redemption it made itself."""
         service, voucher_no = self.ctx.services.vouchers, self.voucher.voucher_no
-        if self._redeem_key is None or self._redeem_key[0] != voucher_no:
-            self._redeem_key = (voucher_no, rules.idempotency_key(None))
-        key = self._redeem_key[1]
+        key = self.operation_key((voucher_no,))
         self.run("net", lambda: service.redeem(voucher_no, key=key), self._redeemed,
-                 working=tr("s35.redeeming"), on_error=self._outcome_unknown)
-
-    def _outcome_unknown(self, exc: BaseException) -> bool:
-        view = describe(exc)
-        if view.kind != "unknown_outcome":
-            return False
-        self.status.error(view.text, retry=self.on_redeem, retry_label=tr("common.recheck"))
-        return True
+                 working=tr("s35.redeeming"),
+                 on_error=lambda exc: self.offer_recheck(exc, self.on_redeem))
 
     def _redeemed(self, result: Any) -> None:
         self.result = result

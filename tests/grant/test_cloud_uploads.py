@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from cloud_api.services.ledger.verify import verify
 from cloud_api.services.notify import GrantMailer, GrantNotice
 from cloud_api.services.terminals import context_of
 from terminal_app.demo import build_world, free_port
+from tests.db_waits import wait_for_a_lock_wait
 from tests.grant.helpers import BRANCH_TERMINAL, GRANT_TERMINAL
 
 BUSINESS = "0001"
@@ -310,14 +310,7 @@ def test_a_device_losing_the_race_for_its_second_person_keeps_no_grant_of_them(
     assert b_granted.wait(30)
     a = threading.Thread(target=device_a)
     a.start()
-    engine = create_engine(db_url)
-    try:                                       # A waits for B's lock on KEY34567's account
-        deadline = time.monotonic() + 30
-        while not _waiting_on_a_lock(engine):
-            assert time.monotonic() < deadline, "device A never waited for B"
-            time.sleep(0.02)
-    finally:
-        engine.dispose()
+    wait_for_a_lock_wait(db_url)               # A waits for B's lock on KEY34567's account
     release_b.set()
     b.join(30)
     a.join(30)
@@ -333,10 +326,3 @@ def test_a_device_losing_the_race_for_its_second_person_keeps_no_grant_of_them(
         assert sorted(granted) == ["KEY34567", "MY123456"]
         assert verify(s) == []
 
-
-def _waiting_on_a_lock(engine: Any) -> bool:
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        return bool(conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar())

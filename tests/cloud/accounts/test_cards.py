@@ -17,6 +17,7 @@ from cloud_api.services.cards import CardHolderRef, issue_card_token, resolve_ca
 from cloud_api.services.cert_links import import_links, read_links
 from tests.cloud.accounts.helpers import make_ca, new_card, problem, reissue, snapshot
 from tests.cloud.conftest import NOW
+from tests.db_waits import wait_for_a_lock_wait
 
 TID = "00052559"
 
@@ -29,6 +30,12 @@ def museum(kawasaki, signed_client, settings):  # type: ignore[no-untyped-def]
 
 def enrol(factory: Any, card: Any, mykey_id: str = "MY123456") -> int:
     return factory.holder(mykey_id, auth_serial=card.serial)  # type: ignore[no-any-return]
+
+
+def link_reissues(sessions: Any, settings: Any) -> None:
+    """Import the test CA's old → new serial link records (as J-LIS would deliver them)."""
+    with unit_of_work(sessions) as s:
+        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
 
 
 def read(client: Any, card: Any) -> Any:
@@ -110,8 +117,7 @@ def test_reissued_card_is_linked_at_first_use(museum, sessions, settings) -> Non
     holder_id = enrol(factory, old)
     new = reissue(ca, old, NOW)
     assert read(client, new).status_code == 404          # no link record yet
-    with unit_of_work(sessions) as s:
-        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    link_reissues(sessions, settings)
     resp = read(client, new)
     assert resp.status_code == 200 and resp.get_json()["mykey_id"] == "MY123456"
     with sessions() as s:
@@ -128,8 +134,7 @@ def test_twice_reissued_card_follows_the_chain(museum, sessions, settings) -> No
     enrol(factory, first)
     second = reissue(ca, first, NOW)
     third = reissue(ca, second, NOW)
-    with unit_of_work(sessions) as s:
-        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    link_reissues(sessions, settings)
     assert read(client, third).get_json()["mykey_id"] == "MY123456"
 
 
@@ -138,8 +143,7 @@ def test_superseded_but_unrevoked_old_card_is_refused(museum, sessions, settings
     old = new_card(ca, NOW)
     enrol(factory, old)
     new = reissue(ca, old, NOW)
-    with unit_of_work(sessions) as s:
-        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    link_reissues(sessions, settings)
     read(client, new)
     ca._write_crl("auth", [], NOW)   # a CRL that does not list the old card (yet)
     resp = read(client, old)
@@ -195,10 +199,8 @@ def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
     read of it arrives THEN it waits for the first and finds the link: the holder, not a 500 on
     the new serial's unique key (PostgreSQL; SQLite's writers take turns whole)."""
     import threading
-    import time
 
     from cryptography.hazmat.primitives import serialization
-    from sqlalchemy import create_engine, text
 
     from cloud_api.services import jpki
     from cloud_api.services.cards import holder_for_certificate
@@ -209,8 +211,7 @@ def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
     old = new_card(ca, NOW)
     enrol(factory, old)
     new = reissue(ca, old, NOW)
-    with unit_of_work(sessions) as s:
-        import_links(s, read_links(settings.jpki_ca_dir / "succession.csv"), NOW)
+    link_reissues(sessions, settings)
     der = new.cert.public_bytes(serialization.Encoding.DER)
     cert = jpki.verify_certificate(der, jpki.trust_store(settings.jpki_ca_dir), NOW)
     linked, release, found = threading.Event(), threading.Event(), []
@@ -229,16 +230,7 @@ def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
     a.start()
     assert linked.wait(30)
     b.start()
-    watcher = create_engine(db_url)
-    try:
-        deadline = time.monotonic() + 30
-        with watcher.connect() as conn:
-            while not conn.execute(text("SELECT count(*) FROM pg_stat_activity "
-                                        "WHERE wait_event_type = 'Lock'")).scalar():
-                assert time.monotonic() < deadline, "the second read never waited"
-                time.sleep(0.02)
-    finally:
-        watcher.dispose()
+    wait_for_a_lock_wait(db_url)                  # the second read waits for the first
     release.set()
     a.join(30)
     b.join(30)

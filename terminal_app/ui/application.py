@@ -71,9 +71,9 @@ def run(window: MainWindow) -> int:
     """Show `window` on its start screen and run the event loop until it closes (or until
     SIGINT/SIGTERM, so that the demo and a service manager can stop it cleanly)."""
     app = qt_app()
+    _quit_on_signals(app)   # first: a stop right after the first screen must not kill it
     window.show()
     window.navigate("start")
-    _quit_on_signals(app)
     return int(app.exec())
 
 

@@ -7,6 +7,7 @@ the virtual card with its test CA, and a lab harness for real PC/SC tests.
 """
 from __future__ import annotations
 
+from drivers.card.base import CardConnection, CardReader, ReaderStatus
 from drivers.card.basic_info import BasicInfo, collation_number_b, japanese_era
 from drivers.card.errors import (
     CardBusy,
@@ -23,7 +24,7 @@ from drivers.card.errors import (
 )
 from drivers.card.jpki import AuthCertificate, MyNumberCard
 from drivers.card.monitor import CardMonitor
-from drivers.card.reader import CardConnection, CardReader, ReaderStatus, open_reader
+from drivers.card.reader import open_reader
 
 __all__ = [
     "AuthCertificate",

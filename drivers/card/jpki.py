@@ -18,11 +18,11 @@ from cryptography import x509
 
 from drivers.card import apdu
 from drivers.card.apdu import ApduChannel
+from drivers.card.base import CardConnection
 from drivers.card.basic_info import BasicInfo, parse_basic_info
 from drivers.card.card_session import CardSession
 from drivers.card.errors import CardProtocolError, InvalidInput, NotMyNumberCard
 from drivers.card.messages import text
-from drivers.card.reader import CardConnection
 
 log = logging.getLogger(__name__)
 

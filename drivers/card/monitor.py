@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from drivers.card.reader import CardReader, ReaderStatus
+from drivers.card.base import CardReader, ReaderStatus
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import threading
 from types import ModuleType, TracebackType
 from typing import Any, Self
 
+from drivers.card.base import ReaderStatus
 from drivers.card.errors import CardBusy, CardRemoved, NoCard, NoReader, ReaderUnavailable
-from drivers.card.reader import ReaderStatus
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from drivers.card.base import ReaderStatus
 from drivers.card.errors import CardRemoved, NoCard
-from drivers.card.reader import ReaderStatus
 from drivers.card.virtual_card import VirtualCard
 
 log = logging.getLogger(__name__)

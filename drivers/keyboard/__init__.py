@@ -48,12 +48,8 @@ Keystroke output (call it from a worker thread, after the service ID is known)::
 """
 from __future__ import annotations
 
-from drivers.keyboard.sender import (
-    KeystrokeInputError,
-    KeystrokeSender,
-    KeystrokeUnavailable,
-    open_keystroke_sender,
-)
+from drivers.keyboard.base import KeystrokeInputError, KeystrokeUnavailable
+from drivers.keyboard.sender import KeystrokeSender, open_keystroke_sender
 from drivers.keyboard.wedge import ScanResult, WedgeConfig, WedgeDetector
 
 __all__ = [

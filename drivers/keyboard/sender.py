@@ -3,9 +3,10 @@
 The linked library / POS system has its card-number field focused (画面25 asks the clerk to put
 the cursor there); the terminal then "types" the service ID and a terminator key into it, as a
 scanner would. Platform back-ends (`x11.py`: XTest, `win32.py`: SendInput) implement the small
-`KeyInjector` protocol; `KeystrokeSender` validates input first (bad input changes nothing) and
-then either types character by character or — in clipboard mode, or when the keyboard layout
-cannot produce a character (X11) — puts the text on the clipboard and presses Ctrl+V.
+`KeyInjector` protocol of `base.py`; `KeystrokeSender` validates input first (bad input changes
+nothing) and then either types character by character or — in clipboard mode, or when the
+keyboard layout cannot produce a character (X11) — puts the text on the clipboard and presses
+Ctrl+V.
 
 Specs for `open_keystroke_sender`: ``auto`` (default: win32 on Windows, x11 where DISPLAY is
 set), ``x11`` or ``x11:<display>`` (e.g. ``x11::87``), ``win32``, ``clipboard`` or
@@ -19,48 +20,15 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable
-from typing import Protocol, Self
+from typing import Self
 
+from drivers.keyboard.base import Clipboard, KeyInjector, KeystrokeInputError, KeystrokeUnavailable
 from drivers.keyboard.messages import message
 
 log = logging.getLogger(__name__)
 
 TERMINATORS = {"enter": "enter", "return": "enter", "tab": "tab", "none": None, "": None}
 PASTE_TIMEOUT_S = 3.0
-
-
-class KeystrokeUnavailable(RuntimeError):
-    """Keystroke output cannot work here (no display, wrong OS, …); message is Japanese."""
-
-
-class KeystrokeInputError(ValueError):
-    """The text or terminator given to `type_text` is invalid; nothing was typed."""
-
-
-class KeyInjector(Protocol):
-    """What a platform back-end does: synthesize key events into the focused window."""
-
-    def can_type(self, text: str) -> bool: ...      # every character has a key
-
-    def type_chars(self, text: str) -> None: ...
-
-    def press_key(self, name: str) -> None: ...     # "enter" | "tab"
-
-    def press_paste(self) -> None: ...              # Ctrl+V
-
-    def focus_previous(self, own_window: int) -> bool: ...   # activate the window below ours
-
-    def close(self) -> None: ...
-
-
-class Clipboard(Protocol):
-    """A clipboard the paste mode can fill; `wait_delivered` waits for the paste to read it."""
-
-    def offer(self, text: str) -> None: ...
-
-    def wait_delivered(self, timeout_s: float) -> bool: ...
-
-    def close(self) -> None: ...
 
 
 def parse_terminator(terminator: str | None) -> str | None:

@@ -25,8 +25,8 @@ import sys
 import time
 from typing import Any
 
+from drivers.keyboard.base import KeystrokeUnavailable
 from drivers.keyboard.messages import message
-from drivers.keyboard.sender import KeystrokeUnavailable
 
 log = logging.getLogger(__name__)
 

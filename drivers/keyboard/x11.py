@@ -21,8 +21,8 @@ import select
 import threading
 from typing import Any
 
+from drivers.keyboard.base import KeystrokeUnavailable
 from drivers.keyboard.messages import message
-from drivers.keyboard.sender import KeystrokeUnavailable
 
 log = logging.getLogger(__name__)
 

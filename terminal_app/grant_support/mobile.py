@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from drivers.card.reader import ReaderStatus
+from drivers.card.base import ReaderStatus
 from terminal_app.api.errors import CloudError, CloudUnreachable
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.grant_support.cloud import UPLOAD_CHUNK, GrantCloud

@@ -121,14 +121,27 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def http_problem(exc: HTTPException) -> Response:
-    """An HTTP error werkzeug raised, as problem+json."""
-    return Problem(exc.code or 400, http_code(exc), message(http_code(exc))).response()
+    """An HTTP error werkzeug raised, as problem+json, with the headers it carries (the
+    `Allow` of a 405, as RFC 9110 requires)."""
+    return with_headers_of(exc, Problem(exc.code or 400, http_code(exc),
+                                        message(http_code(exc))).response())
+
+
+def with_headers_of(exc: HTTPException, response: Response) -> Response:
+    """`response` with the headers werkzeug's error carries, but its own Content-Type."""
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+              415: "unsupported_media_type"}
 
 
 def http_code(exc: HTTPException) -> str:
     """The stable code of an HTTP error werkzeug raised (unknown path, wrong method, …)."""
-    return {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}.get(
-        exc.code or 400, "bad_request")
+    return HTTP_CODES.get(exc.code or 400, "bad_request")
 
 
 def report_bug() -> str:

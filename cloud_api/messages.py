@@ -13,6 +13,8 @@ JA: dict[str, str] = {
     "method_not_allowed": "この操作は許可されていません。",
     "internal_error": "システムエラーが発生しました。時間をおいて再度お試しください。（問い合わせ番号: {report_id}）",
     "unsupported_media_type": "JSON 形式で送信してください。",
+    "payload_too_large": "送信されたデータが大きすぎます。内容を分けて送信してください。",
+    "json_too_deep": "リクエスト本文の JSON の入れ子が深すぎます（{max_depth}段まで）。",
     "service_unavailable": "データベースに接続できません。しばらくしてから再度お試しください。",
     "database_busy": "混み合っているため処理できませんでした（何も変更していません）。もう一度お試しください。",
     # terminal authentication

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from flask import g, request
 from sqlalchemy.orm import Session
 
+from cloud_api.api._request import request_target
 from cloud_api.app import cloud
 from cloud_api.db import relaxed_unit_of_work
 from cloud_api.errors import ApiError, AuthError, Forbidden
@@ -52,9 +53,8 @@ def check_client_version() -> None:
 
 def signed_request() -> SignedRequest:
     h = request.headers
-    query = request.query_string.decode("latin-1")
-    path = request.script_root + request.path + (f"?{query}" if query else "")
-    return SignedRequest(request.method, path, request.get_data(cache=True),
+    return SignedRequest(request.method, request_target(request.environ),
+                         request.get_data(cache=True),
                          h.get("X-MyKey-Terminal", ""), h.get("X-MyKey-Timestamp", ""),
                          h.get("X-MyKey-Nonce", ""), h.get("X-MyKey-Fingerprint", ""),
                          h.get("X-MyKey-Signature", ""))

@@ -6,11 +6,11 @@ import binascii
 import logging
 from typing import Any
 
-from flask import g
+from flask import g, request
 
 from cloud_api.api import bp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import bind_card_token_secret, require_terminal
-from cloud_api.api.terminals import json_body
 from cloud_api.app import cloud
 from cloud_api.clock import JST
 from cloud_api.db import unit_of_work
@@ -62,7 +62,7 @@ def card_json(session: Any, holder: Holder,
 @bp.post("/cards/read")
 @require_terminal()
 def read_card() -> dict[str, Any]:
-    cert = verified_certificate(json_body())
+    cert = verified_certificate(json_object(request))
     c = cloud()
     with unit_of_work(c.sessions) as session:
         holder = cards.holder_for_certificate(session, cert, c.clock.now())
@@ -72,7 +72,7 @@ def read_card() -> dict[str, Any]:
 @bp.post("/cards/read-shopping")
 @require_terminal("merge")
 def read_shopping_card() -> dict[str, Any]:
-    body = json_body()
+    body = json_object(request)
     with unit_of_work(cloud().sessions) as session:
         holder, business, customer_id = service_ids.holder_for_shopping_card(
             session, g.terminal, body.get("customer_id"))

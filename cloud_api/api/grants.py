@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 
 from cloud_api.api import bp
 from cloud_api.api import points_input as inp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
 from cloud_api.api.idempotency import idempotent
 from cloud_api.app import cloud
@@ -61,7 +62,7 @@ def get_roster(business_id: str) -> dict[str, Any]:
 @require_terminal("grant")
 @idempotent
 def post_roster(business_id: str) -> tuple[dict[str, Any], int]:
-    entries = roster.parse_entries(inp.body())
+    entries = roster.parse_entries(json_object(request))
     counts = roster.merge_entries(g.db, g.terminal.municipality_code, _business_id(business_id),
                                   g.terminal.terminal_id, entries, cloud().clock.now())
     return counts, 200
@@ -71,7 +72,7 @@ def post_roster(business_id: str) -> tuple[dict[str, Any], int]:
 @require_terminal("grant")
 @idempotent
 def post_grant(business_id: str) -> tuple[dict[str, Any], int]:
-    data, c = inp.body(), cloud()
+    data, c = json_object(request), cloud()
     inp.check([inp.pattern_error(data, "mykey_id", inp.MYKEY_ID, "mykey_id_invalid"),
                inp.pattern_error(data, "client_ref", inp.CLIENT_REF, "client_ref_invalid")])
     day = awards.parse_grant_date(data.get("grant_date"), business_date(c.clock.now()))
@@ -89,7 +90,7 @@ def post_grant(business_id: str) -> tuple[dict[str, Any], int]:
 @bp.post("/grant-uploads")
 @require_terminal("grant")
 def grant_uploads() -> dict[str, Any]:
-    data = inp.body()
+    data = json_object(request)
     business_id = _business_id(str(data.get("grant_business_id", "")))
     items = uploads.parse_items(data)
     c = cloud()

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 
+from cloud_api.api._request import request_target
 from cloud_api.api.auth import AUTHENTICATES_IN_UNIT_OF_WORK, authenticate_in
 from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
@@ -36,7 +37,8 @@ def idempotent(view: F) -> F:
                 key = svc.check_key(request.headers.get("Idempotency-Key"))
                 terminal = g.get("terminal")
                 scope = terminal.terminal_id if terminal is not None else svc.NO_TERMINAL_SCOPE
-                req_hash = svc.request_hash(request.method, _path(), request.get_data(cache=True))
+                req_hash = svc.request_hash(request.method, request_target(request.environ),
+                                            request.get_data(cache=True))
                 g.db, g.ledger_txn_id = session, None
                 record_id, stored = svc.claim(session, scope, key, req_hash, c.clock.now())
                 if stored is not None:
@@ -49,11 +51,6 @@ def idempotent(view: F) -> F:
             g.db = None
     setattr(wrapper, AUTHENTICATES_IN_UNIT_OF_WORK, True)
     return wrapper  # type: ignore[return-value]
-
-
-def _path() -> str:
-    query = request.query_string.decode("latin-1")
-    return request.script_root + request.path + (f"?{query}" if query else "")
 
 
 def _replay(stored: svc.StoredResponse) -> Response:

@@ -5,13 +5,13 @@ import base64
 import binascii
 from typing import Any
 
-from flask import g
+from flask import g, request
 
 from cloud_api.api import bp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
 from cloud_api.api.cards import verified_certificate
 from cloud_api.api.idempotency import idempotent
-from cloud_api.api.terminals import json_body
 from cloud_api.app import cloud
 from cloud_api.clock import JST
 from cloud_api.db import unit_of_work
@@ -38,7 +38,7 @@ def mykey_challenge() -> tuple[dict[str, Any], int]:
 @bp.post("/mykey/generate")
 @require_terminal()
 def mykey_generate() -> dict[str, Any]:
-    body, c = json_body(), cloud()
+    body, c = json_object(request), cloud()
     with unit_of_work(c.sessions) as session:
         ch = mykey_ids.open_challenge(session, body.get("challenge_id"),
                                       g.terminal.terminal_id, c.clock.now())
@@ -48,7 +48,7 @@ def mykey_generate() -> dict[str, Any]:
 @bp.post("/mykey/check")
 @require_terminal()
 def mykey_check() -> dict[str, Any]:
-    body, c = json_body(), cloud()
+    body, c = json_object(request), cloud()
     with unit_of_work(c.sessions) as session:
         ch = mykey_ids.open_challenge(session, body.get("challenge_id"),
                                       g.terminal.terminal_id, c.clock.now())
@@ -70,7 +70,7 @@ def _signature(body: dict[str, Any]) -> bytes:
 @require_terminal()
 @idempotent
 def mykey_create() -> tuple[dict[str, Any], int]:
-    body, c = json_body(), cloud()
+    body, c = json_object(request), cloud()
     mykey_ids.validate_profile(g.db, body)
     signature, cert = _signature(body), verified_certificate(body)
     ch = mykey_ids.open_challenge(g.db, body.get("challenge_id"), g.terminal.terminal_id,

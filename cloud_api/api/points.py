@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import g
+from flask import g, request
 
 from cloud_api.api import bp, spend_batches
 from cloud_api.api import points_input as inp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
 from cloud_api.api.idempotency import idempotent
 from cloud_api.api.spend_batches import with_fast_path
@@ -48,7 +49,7 @@ def _operation_input(data: dict[str, Any], *extra: inp.FieldError | None,  # typ
 @require_terminal("spend")
 @idempotent
 def spend() -> Json:
-    data = inp.body()
+    data = json_object(request)
     holder, point = _operation_input(data)
     receipt = spend_svc.spend(g.db, clock=cloud().clock, terminal=g.terminal, point=point,
                               holder_id=holder.holder_id, mykey_id=holder.mykey_id,
@@ -61,7 +62,7 @@ def spend() -> Json:
 @require_terminal("voucher_issue")
 @idempotent
 def issue_voucher() -> Json:
-    data = inp.body()
+    data = json_object(request)
     days = data.get("validity_days")
     bad_days = (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30)
     holder, point = _operation_input(
@@ -78,8 +79,11 @@ def issue_voucher() -> Json:
 def show_voucher(number: str) -> dict[str, Any]:
     if not g.terminal.permissions & {"voucher_redeem", "voucher_issue"}:
         raise Forbidden("forbidden_category")
+    number = inp.voucher_no(number)
     with unit_of_work(cloud().sessions) as session:
-        voucher = vouchers.find_voucher(session, inp.voucher_no(number))
+        ids = usable_point_ids(session, g.terminal, cloud().clock.today(), inp.usable_cache())
+        voucher = vouchers.find_voucher(session, number)
+        vouchers.check_visible(voucher, g.terminal.terminal_id, ids)
         return vouchers.voucher_json(session, voucher)
 
 
@@ -106,7 +110,7 @@ def reprint_voucher(number: str) -> Json:
 @require_terminal("merge")
 @idempotent
 def merge() -> Json:
-    data = inp.body()
+    data = json_object(request)
     fmt = data.get("format", "v2")
     holder, point = _operation_input(
         data, None if fmt in ("v1", "v2") else inp.field("format", "field_type_invalid",

@@ -15,18 +15,13 @@ from cloud_api.services.cards import CardHolderRef, resolve_card_token
 from cloud_api.services.ledger.refs import MAX_AMOUNT
 from cloud_api.services.ledger.usable import UsableCache
 
-POINT_ID = re.compile(r"^\d{8}$")
-VOUCHER_NO = re.compile(r"^\d{12}$")
-MYKEY_ID = re.compile(r"^[0-9A-Z]{8}$")
-GRANT_BUSINESS_ID = re.compile(r"^\d{4}$")
-CLIENT_REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("body_not_object")
-    return data
+# ASCII only and matched whole (fullmatch): `\d` would pass full-width digits, which int()
+# reads ('００００００００１' → 1), and `$` would pass a trailing newline
+POINT_ID = re.compile(r"[0-9]{8}")
+VOUCHER_NO = re.compile(r"[0-9]{12}")
+MYKEY_ID = re.compile(r"[0-9A-Z]{8}")
+GRANT_BUSINESS_ID = re.compile(r"[0-9]{4}")
+CLIENT_REF = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def field(name: str, code: str, **params: object) -> FieldError:
@@ -51,7 +46,7 @@ def pattern_error(data: dict[str, Any], name: str, pattern: re.Pattern[str],
     value = data.get(name)
     if value is None or value == "":
         return field(name, "field_required", field=name)
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         return field(name, code)
     return None
 
@@ -84,7 +79,7 @@ def holder_of(data: dict[str, Any], shopping_card_ok: bool = False) -> CardHolde
 
 
 def voucher_no(value: str) -> str:
-    if not VOUCHER_NO.match(value):
+    if not VOUCHER_NO.fullmatch(value):
         raise ValidationError("voucher_no_invalid",
                               errors=[field("voucher_no", "voucher_no_invalid")])
     return value

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, request
 
 from cloud_api.api import bp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
 from cloud_api.api.idempotency import idempotent
-from cloud_api.api.terminals import json_body
 from cloud_api.app import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services import cards, service_ids
@@ -32,7 +32,7 @@ def view_json(view: service_ids.ServiceIdView, *, full: bool) -> dict[str, Any]:
 @require_terminal("service_id")
 @idempotent
 def register_service_id() -> tuple[dict[str, Any], int]:
-    body = json_body()
+    body = json_object(request)
     holder = _holder(body)
     view = service_ids.register(g.db, g.terminal, holder, body, cloud().clock.now())
     return view_json(view, full=False), 201
@@ -41,6 +41,6 @@ def register_service_id() -> tuple[dict[str, Any], int]:
 @bp.post("/service-ids/lookup")
 @require_terminal("service_id")
 def lookup_service_id() -> dict[str, Any]:
-    holder = _holder(json_body())
+    holder = _holder(json_object(request))
     with unit_of_work(cloud().sessions) as session:
         return view_json(service_ids.lookup(session, g.terminal, holder), full=True)

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud_api.api import points_input as inp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import check_client_version, signed_request
 from cloud_api.app import cloud
 from cloud_api.db import is_postgres
@@ -120,7 +121,7 @@ def _checked_use() -> PointUse | None:
         if "spend" not in terminal.permissions:
             return None
         key = idempotency.check_key(request.headers.get("Idempotency-Key"))
-        data = inp.body()
+        data = json_object(request)
         g.terminal = terminal
         holder = inp.operation_fields(data)
     except ApiError:

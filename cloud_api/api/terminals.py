@@ -7,6 +7,7 @@ from typing import Any
 from flask import g, request
 
 from cloud_api.api import bp
+from cloud_api.api._request import json_object
 from cloud_api.api.auth import check_client_version, require_terminal
 from cloud_api.api.idempotency import idempotent
 from cloud_api.app import cloud
@@ -14,13 +15,8 @@ from cloud_api.db import unit_of_work
 from cloud_api.models.accounts import Terminal
 from cloud_api.services import terminals
 from cloud_api.services.terminals import context_of
-from cloud_api.services.validation import require_object
 
 log = logging.getLogger(__name__)
-
-
-def json_body() -> dict[str, Any]:
-    return require_object(request.get_json(silent=True))
 
 
 def _check_password(body: dict[str, Any]) -> Terminal:
@@ -39,7 +35,7 @@ def _check_password(body: dict[str, Any]) -> Terminal:
 @bp.post("/terminals/precheck")
 def precheck() -> dict[str, Any]:
     check_client_version()
-    terminal = _check_password(json_body())
+    terminal = _check_password(json_object(request))
     with unit_of_work(cloud().sessions) as session:
         t = terminals.get_terminal(session, terminal.terminal_id)
         m = terminals.municipality_of(session, t)
@@ -55,14 +51,14 @@ def precheck() -> dict[str, Any]:
 @bp.post("/terminals/register")
 def register() -> Any:
     check_client_version()
-    terminal = _check_password(json_body())
+    terminal = _check_password(json_object(request))
     g.terminal = context_of(terminal)
     return _register()
 
 
 @idempotent
 def _register() -> Any:
-    body = json_body()
+    body = json_object(request)
     c = cloud()
     t = terminals.get_terminal(g.db, g.terminal.terminal_id, lock=True)
     terminals.register(g.db, t, public_key=body.get("public_key"),
@@ -83,7 +79,7 @@ def terminal_self() -> dict[str, Any]:
 @require_terminal()
 @idempotent
 def change_contact() -> dict[str, Any]:
-    t = terminals.update_contact(g.db, g.terminal.terminal_id, json_body())
+    t = terminals.update_contact(g.db, g.terminal.terminal_id, json_object(request))
     return terminal_json(g.db, t)
 
 

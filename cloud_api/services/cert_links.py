@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -19,12 +20,18 @@ from sqlalchemy.orm import Session
 from cloud_api.errors import ApiError
 from cloud_api.messages import message
 from cloud_api.models.accounts import CertLink
+from cloud_api.services.validation import HEX_SERIAL
 
 log = logging.getLogger(__name__)
+DECIMAL = re.compile(r"[0-9]{1,80}")
 
 
 def parse_serial(text: str, base: int) -> str:
-    value = int(text.strip().removeprefix("0x").removeprefix("0X"), base)
+    """An ASCII serial in `base` (int() alone would also read '１２' and '1_2')."""
+    raw = text.strip().removeprefix("0x").removeprefix("0X")
+    if not (DECIMAL if base == 10 else HEX_SERIAL).fullmatch(raw):
+        raise ValueError("serial must be ASCII digits")
+    value = int(raw, base)
     if value <= 0:
         raise ValueError("serial must be positive")
     return f"{value:X}"

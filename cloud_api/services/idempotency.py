@@ -36,7 +36,7 @@ def check_key(key: str | None) -> str:
     """400 idempotency_key_required / idempotency_key_invalid."""
     if not key:
         raise ApiError("idempotency_key_required", 400)
-    if not KEY.match(key):
+    if not KEY.fullmatch(key):
         raise ApiError("idempotency_key_invalid", 400)
     return key
 

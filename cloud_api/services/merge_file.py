@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 MAGIC_V2 = b"MKM2"
 EXTENSIONS = {"v1": "mkm1", "v2": "mkm2"}
 CUSTOMER_ID = re.compile(r"^[0-9A-Za-z-]{1,20}$")
-TRANSFER_KEY = re.compile(r"^\d{27}$")
+TRANSFER_KEY = re.compile(r"^[0-9]{27}$")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class MergeRecord:
     transfer_key: str
 
     def __post_init__(self) -> None:
-        if not CUSTOMER_ID.match(self.customer_id) or not TRANSFER_KEY.match(self.transfer_key):
+        if not CUSTOMER_ID.fullmatch(self.customer_id) or not TRANSFER_KEY.fullmatch(self.transfer_key):
             raise ValueError("merge record fields out of format")
         if not 0 < self.points <= 10_000_000:
             raise ValueError("merge points out of range")

@@ -124,7 +124,11 @@ def validate_profile(session: Session, body: dict[str, Any]) -> None:
                 v.check_pattern(body, "mypage_password", v.MYPAGE_PASSWORD),
                 v.check_email(body, required=False),
                 v.check_pattern(body, "base_municipality_code", v.re.compile(r"[0-9]{6}"))]
-    problems += [v.check_bool(body.get("notices") or {}, n, required=False) for n in NOTICES]
+    notices = body.get("notices")
+    if notices is None or isinstance(notices, dict):
+        problems += [v.check_bool(notices or {}, n, required=False) for n in NOTICES]
+    else:
+        problems.append(v.field_error("notices", "invalid_format"))
     if problems[3] is None and not _has_municipal_point(session, body["base_municipality_code"]):
         problems[3] = v.field_error("base_municipality_code", "no_municipal_point")
     v.raise_if(problems)

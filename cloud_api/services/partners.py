@@ -19,7 +19,7 @@ RATE = re.compile(r"^([1-9][0-9]{0,6}):([1-9][0-9]{0,6})$")
 
 
 def parse_rate(text: str) -> tuple[int, int]:
-    found = RATE.match(text.strip())
+    found = RATE.fullmatch(text.strip())
     if found is None:
         raise ApiError("partner_rate_invalid", 422)
     return int(found.group(1)), int(found.group(2))

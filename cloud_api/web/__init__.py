@@ -8,12 +8,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from cloud_api.errors import ApiError, http_code, http_problem, report_bug, transient_code
+from cloud_api.errors import (
+    ApiError,
+    http_code,
+    http_problem,
+    report_bug,
+    transient_code,
+    with_headers_of,
+)
 from cloud_api.messages import message
 from cloud_api.web import security
 
@@ -64,8 +81,14 @@ def _api_error(exc: ApiError) -> tuple[str, int]:
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> tuple[str, int]:
-    return render_template("error.html", text=message(http_code(exc))), exc.code or 400
+def _http_error(exc: HTTPException) -> Response:
+    return _error_page(exc)
+
+
+def _error_page(exc: HTTPException) -> Response:
+    """The console's page for an HTTP error, with the headers it carries (a 405's Allow)."""
+    page = render_template("error.html", text=message(http_code(exc)))
+    return with_headers_of(exc, make_response(page, exc.code or 400))
 
 
 @bp.errorhandler(DBAPIError)
@@ -102,7 +125,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _routing_error(exc: HTTPException) -> Response | tuple[str, int]:
+def _routing_error(exc: HTTPException) -> Response:
     if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
-        return render_template("error.html", text=message(http_code(exc))), exc.code or 404
+        return _error_page(exc)
     return http_problem(exc)

@@ -13,6 +13,7 @@ from cloud_api.models.accounts import Point
 from cloud_api.services.console import point_setup as setup
 from cloud_api.services.console.postal import lookup
 from cloud_api.services.console.setting_forms import POINT_FIELDS, read_point_form
+from cloud_api.services.validation import digits
 from cloud_api.web import bp, security
 from cloud_api.web.forms import LABELS, confirm_rows, db, form_dict
 
@@ -70,7 +71,7 @@ def point_history(point_id: int) -> str:
 @security.screen("point_setup")
 def postal_lookup(code: str) -> tuple[Response, int] | Response:
     """検索: the address of a 7-digit postal code (JSON for the form's script)."""
-    if not code.isdigit() or len(code) != 7:
+    if len(code) != 7 or not digits(code, 7):
         return jsonify(error=message("web_postal_format")), 422
     found = lookup(code)
     if found is None:

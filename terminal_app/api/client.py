@@ -127,15 +127,15 @@ class CloudClient:
         return self._parse(VoucherIssue.from_json, self._mutate("POST", "/vouchers", payload, key))
 
     def voucher(self, voucher_no: str) -> VoucherInfo:
-        data = self._call("GET", f"/vouchers/{quote(voucher_no)}")
+        data = self._call("GET", f"/vouchers/{quote(voucher_no, safe='')}")
         return self._parse(VoucherInfo.from_json, data)
 
     def redeem_voucher(self, voucher_no: str, *, key: str) -> VoucherRedemption:
-        data = self._mutate("POST", f"/vouchers/{quote(voucher_no)}/redeem", {}, key)
+        data = self._mutate("POST", f"/vouchers/{quote(voucher_no, safe='')}/redeem", {}, key)
         return self._parse(VoucherRedemption.from_json, data)
 
     def reprint_voucher(self, voucher_no: str, *, key: str) -> VoucherIssue:
-        data = self._mutate("POST", f"/vouchers/{quote(voucher_no)}/reprint", {}, key)
+        data = self._mutate("POST", f"/vouchers/{quote(voucher_no, safe='')}/reprint", {}, key)
         return self._parse(VoucherIssue.from_json, data)
 
     def merge(self, card_token: str, point_id: str, amount: int, *, key: str) -> MergeResult:

@@ -83,7 +83,7 @@ def _entry(index: int, raw: Any, errors: list[FieldError]) -> RosterInput | None
         errors.append(_error(where, "roster_entries_invalid"))
         return None
     mykey_id, points = raw.get("mykey_id"), raw.get("points")
-    if not isinstance(mykey_id, str) or not MYKEY_ID.match(mykey_id):
+    if not isinstance(mykey_id, str) or not MYKEY_ID.fullmatch(mykey_id):
         errors.append(_error(f"{where}.mykey_id", "mykey_id_invalid"))
     if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_AMOUNT:
         errors.append(_error(f"{where}.points", "amount_invalid"))

@@ -81,7 +81,7 @@ def _item(index: int, raw: Any, errors: list[FieldError]) -> UploadItem | None:
         errors.append(_error(where, "upload_items_invalid"))
         return None
     ref = raw.get("client_ref")
-    if not isinstance(ref, str) or not CLIENT_REF.match(ref):
+    if not isinstance(ref, str) or not CLIENT_REF.fullmatch(ref):
         errors.append(_error(f"{where}.client_ref", "client_ref_invalid"))
     der = _der(raw.get("auth_cert"))
     if der is None:
@@ -89,7 +89,7 @@ def _item(index: int, raw: Any, errors: list[FieldError]) -> UploadItem | None:
     read_at = _time(raw.get("read_at"))
     if read_at is None:
         errors.append(_error(f"{where}.read_at", "upload_read_at_invalid"))
-    if ref is None or der is None or read_at is None or not CLIENT_REF.match(str(ref)):
+    if ref is None or der is None or read_at is None or not CLIENT_REF.fullmatch(str(ref)):
         return None
     return UploadItem(str(ref), der, read_at)
 

@@ -22,7 +22,7 @@ from cloud_api.services.ledger import statements as sql
 
 log = logging.getLogger(__name__)
 
-TXN_NO = re.compile(r"^(\d{8})(\d{5})$")
+TXN_NO = re.compile(r"^([0-9]{8})([0-9]{5})$")
 
 
 def next_txn_no(session: Session, scope: str, day: date) -> str:
@@ -44,7 +44,7 @@ def format_txn_no(day: date, seq: int) -> str:
 
 def is_well_formed(txn_no: str, day: date | None = None) -> bool:
     """A 13-digit number whose date part is `day` (if given) and whose sequence is 1..99999."""
-    m = TXN_NO.match(txn_no)
+    m = TXN_NO.fullmatch(txn_no)
     if not m or int(m.group(2)) == 0:
         return False
     return day is None or m.group(1) == f"{day:%Y%m%d}"

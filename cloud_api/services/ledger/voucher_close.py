@@ -54,9 +54,9 @@ def redeem(session: Session, *, clock: Clock, terminal: TerminalLike, voucher_no
     """Redeem the whole voucher at `terminal` (its point must be usable there)."""
     now = clock.now()
     voucher = find_voucher(session, voucher_no, lock=True)
-    check_redeemable(session, voucher, business_date(now))
-    if voucher.point_id not in usable_point_ids:
+    if voucher.point_id not in usable_point_ids:   # first: another town learns nothing of it
         raise ApiError("point_not_usable_here", 403)
+    check_redeemable(session, voucher, business_date(now))
     settlement = system_account(session, SETTLEMENT, voucher.point_id, terminal.terminal_id)
     header = TxnHeader(kind="voucher_redeem", scope=terminal.terminal_id,
                        point_id=voucher.point_id, amount=voucher.amount, executed_at=now,

@@ -110,6 +110,13 @@ def find_voucher(session: Session, voucher_no: str, lock: bool = False) -> Vouch
     return voucher
 
 
+def check_visible(voucher: Voucher, terminal_id: str, usable_point_ids: set[int]) -> None:
+    """A voucher is shown where it could be redeemed (its point is usable at the terminal) and
+    at the terminal that issued it (画面34 再発行); elsewhere 403, with nothing of it said."""
+    if voucher.issue_terminal_id != terminal_id and voucher.point_id not in usable_point_ids:
+        raise ApiError("point_not_usable_here", 403)
+
+
 def voucher_state(session: Session, voucher: Voucher) -> str:
     closing = session.execute(select(VoucherClosing.kind)
                               .where(VoucherClosing.voucher_id == voucher.id)).scalar()

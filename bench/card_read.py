@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from drivers.card import MyNumberCard, ReaderStatus, open_reader
-from drivers.card.card_file import save_card
-from drivers.card.cert_builder import Holder
-from drivers.card.test_ca import create_ca, issue_card
+from drivers.card.virtual.ca import create_ca, issue_card
+from drivers.card.virtual.card_file import save_card
+from drivers.card.virtual.cert_builder import Holder
 
 DELAYS_MS = (0.0, 15.0)
 
@@ -59,7 +59,7 @@ def _make_card(workdir: Path) -> Path:
 
 
 def _pcsc_rows(card: Path, runs: int) -> list[tuple[str, float, dict[str, float]]]:
-    from drivers.card.lab import PcscLab, unavailable_reason
+    from drivers.card.virtual.lab import PcscLab, unavailable_reason
     reason = unavailable_reason()
     if reason:
         print(f"(pcscd + vpcd skipped: {reason})")

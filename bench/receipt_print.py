@@ -30,7 +30,7 @@ from drivers.printer import (
     receipt_point_use,
     voucher,
 )
-from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.emulator.server import PrinterEmulator
 from drivers.printer.transports import parse_target
 
 WHEN = datetime(2017, 4, 2, 18, 2, 37)

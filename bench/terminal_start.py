@@ -88,7 +88,7 @@ def measure_start(env: dict[str, str], runs: int) -> list[float]:
 
 def measure_card(world: Any, env: dict[str, str], runs: int) -> list[tuple[float, float]]:
     """(card→balances on screen, card's own APDU time) per run, in this process."""
-    from drivers.card.virtual_reader import VirtualReader
+    from drivers.card.virtual.reader import VirtualReader
     from terminal_app.config import load_config
     from terminal_app.services.container import build_services
     from terminal_app.ui.application import build_window, qt_app, wait_until

@@ -40,7 +40,7 @@ class Shooter:
         self.emulator: Any = None
 
     def open(self, name: str, card: str | None = "MY123456") -> Any:
-        from drivers.card.virtual_reader import VirtualReader
+        from drivers.card.virtual.reader import VirtualReader
         from terminal_app.config import load_config
         from terminal_app.services.container import build_services
         from terminal_app.ui.application import build_window
@@ -218,9 +218,9 @@ def new_holder_card(world: demo.DemoWorld) -> Path:
     """A virtual card of a holder who has not created a MyKey ID (画面16/17)."""
     from datetime import date
 
-    from drivers.card.card_file import save_card
-    from drivers.card.cert_builder import Holder
-    from drivers.card.test_ca import issue_card, load_ca
+    from drivers.card.virtual.ca import issue_card, load_ca
+    from drivers.card.virtual.card_file import save_card
+    from drivers.card.virtual.cert_builder import Holder
 
     doc = issue_card(load_ca(world.ca_dir),
                      Holder("溝口 三郎", "神奈川県川崎市高津区溝口3-3", date(1990, 6, 1), "1"),
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    from drivers.printer.emulator import PrinterEmulator
+    from drivers.printer.emulator.server import PrinterEmulator
     from terminal_app.ui.application import qt_app
 
     qt_app()

@@ -1,11 +1,11 @@
 """Demo mode: the whole system on one machine without hardware (`python -m terminal_app.demo`).
 
 It creates, in a demo data folder (default: a new temporary folder; `--dir` keeps one):
-- a test JPKI CA and a virtual My Number card per demo holder (drivers.card.test_ca), with the
+- a test JPKI CA and a virtual My Number card per demo holder (drivers.card.virtual.ca), with the
   holders' authentication certificates as `certs/<MYKEYID>.pem` for the cloud's demo data;
 - the cloud as subprocesses: `mykey-cloud init-db`, `demo-data --certs-dir …`, then `serve` on a
   free loopback port (MYKEY_CLOUD_HOME / MYKEY_JPKI_CA_DIR point into the demo folder);
-- the ESC/POS printer emulator (drivers.printer.emulator) on a free loopback port;
+- the ESC/POS printer emulator (drivers.printer.emulator.server) on a free loopback port;
 then opens the app with a fresh MYKEY_HOME, an empty virtual reader and a demo panel to insert
 and remove the demo cards, showing the printed paper and the demo terminal IDs/passwords.
 Every process it started is stopped by its PID on exit.
@@ -115,9 +115,9 @@ class DemoWorld:
 
 def build_world(root: Path) -> DemoWorld:
     """Create the CA and one virtual card per demo holder under `root` (idempotent per folder)."""
-    from drivers.card.card_file import save_card
-    from drivers.card.cert_builder import Holder
-    from drivers.card.test_ca import create_ca, issue_card, load_ca
+    from drivers.card.virtual.ca import create_ca, issue_card, load_ca
+    from drivers.card.virtual.card_file import save_card
+    from drivers.card.virtual.cert_builder import Holder
 
     world = DemoWorld(root, root / "ca", root / "cards", root / "certs", root / "cloud")
     for folder in (world.cards_dir, world.certs_dir, world.cloud_home):
@@ -218,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_terminal(world: DemoWorld, cloud_url: str) -> int:
     """The app with a fresh MYKEY_HOME, an empty virtual reader and the printer emulator."""
-    from drivers.card.virtual_reader import VirtualReader
-    from drivers.printer.emulator import PrinterEmulator
+    from drivers.card.virtual.reader import VirtualReader
+    from drivers.printer.emulator.server import PrinterEmulator
     from terminal_app.api import client_version
     from terminal_app.config import load_config
     from terminal_app.services.container import build_services

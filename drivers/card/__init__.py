@@ -1,5 +1,6 @@
-"""My Number card driver: reader backends (`pcsc`, `virtual`), the JPKI / text-AP protocol,
-the virtual card with its test CA, and a lab harness for real PC/SC tests.
+"""My Number card driver: reader backends (`pcsc`, `virtual`), the JPKI / text-AP protocol.
+
+The virtual card, its test CA and the lab harness for real PC/SC tests live in `virtual/`.
 
     reader = open_reader("virtual:card.json")      # or "pcsc", "pcsc:<reader name>"
     with reader.connect() as conn:

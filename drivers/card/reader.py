@@ -26,7 +26,7 @@ def open_reader(spec: str) -> CardReader:
         from drivers.card.pcsc import PcscReader
         return PcscReader(rest or None)
     if kind == "virtual":
-        from drivers.card.virtual_reader import VirtualReader
+        from drivers.card.virtual.reader import VirtualReader
         path, delay_ms = _parse_virtual(spec, rest)
         return VirtualReader(path, delay_ms=delay_ms)
     raise InvalidInput(text("bad_reader_spec", spec=spec))

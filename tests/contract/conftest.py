@@ -18,10 +18,10 @@ from cloud_api.app import create_app
 from cloud_api.clock import JST, FixedClock
 from cloud_api.config import Settings
 from cloud_api.db import Base, unit_of_work
-from drivers.card.card_file import CardDocument, save_card
-from drivers.card.cert_builder import Holder as CardHolder
-from drivers.card.test_ca import JpkiCA, create_ca, issue_card
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.ca import JpkiCA, create_ca, issue_card
+from drivers.card.virtual.card_file import CardDocument, save_card
+from drivers.card.virtual.cert_builder import Holder as CardHolder
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.api.errors import CloudUnreachable
 from terminal_app.api.transport import HttpResponse
 from terminal_app.config import TerminalConfig

@@ -21,7 +21,7 @@ from cloud_api.models.accounts import (
 from cloud_api.services.ledger.grant import grant
 from cloud_api.services.passwords import hash_password
 from cloud_api.services.points import ref_of
-from drivers.card.card_file import CardDocument
+from drivers.card.virtual.card_file import CardDocument
 
 # terminal_id -> (category, also_point_use, id_business, place, password)
 TERMINALS: dict[str, tuple[str, bool, str | None, str, str]] = {

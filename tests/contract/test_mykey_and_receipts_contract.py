@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.api.errors import CloudError
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.domain.mykey import MykeyProfile

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from drivers.keyboard import KeystrokeSender
-from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.api.errors import CloudError
 from terminal_app.domain.errors import UserFacingError
 from tests.contract.conftest import World

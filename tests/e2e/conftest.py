@@ -3,7 +3,7 @@
 - the cloud: `mykey-cloud init-db`, `demo-data --certs-dir`, then `serve` on a free loopback
   port, on the test's database (`db_url`: a SQLite file, or a fresh PostgreSQL database on the
   `db` pass);
-- the card reader: an isolated pcscd + vpcd (drivers.card.lab.PcscLab) with the demo holders'
+- the card reader: an isolated pcscd + vpcd (drivers.card.virtual.lab.PcscLab) with the demo holders'
   virtual cards from the project's test JPKI CA (terminal_app.demo.build_world);
 - the printer: the ESC/POS emulator on a free loopback port;
 - the terminals: `mykey-terminal --json` subprocesses, one MYKEY_HOME each, keyring in a file.
@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from drivers.card.lab import PcscLab, unavailable_reason
-from drivers.printer.emulator import PrinterEmulator
+from drivers.card.virtual.lab import PcscLab, unavailable_reason
+from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.demo import DemoWorld, build_world, free_port, stop_process, wait_healthy
 
 log = logging.getLogger(__name__)

@@ -101,15 +101,15 @@ class GrantWorld:
 
 
 def collation(card_path: Path) -> str:
-    from drivers.card.card_file import load_card
+    from drivers.card.virtual.card_file import load_card
 
     return load_card(card_path).keys["collation_b"].value
 
 
 def _stranger_card(demo: DemoWorld) -> Path:
-    from drivers.card.card_file import save_card
-    from drivers.card.cert_builder import Holder
-    from drivers.card.test_ca import issue_card, load_ca
+    from drivers.card.virtual.ca import issue_card, load_ca
+    from drivers.card.virtual.card_file import save_card
+    from drivers.card.virtual.cert_builder import Holder
 
     doc = issue_card(load_ca(demo.ca_dir), Holder("鈴木 隆", "東京都豊島区東池袋1-20-15",
                                                   date(1960, 5, 5), "1"),

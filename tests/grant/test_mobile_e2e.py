@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.api.errors import CloudUnreachable
 from terminal_app.api.transport import RequestsTransport
 from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, OTHER

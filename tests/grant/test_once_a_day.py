@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.grant_support.models import today_jst
 from tests.grant.helpers import BRANCH_TERMINAL, BUSINESS_ID, GRANT_TERMINAL, HOLDER, OTHER
 

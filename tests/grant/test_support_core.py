@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.domain.errors import FieldErrors, UserFacingError
 from terminal_app.grant_support.models import today_jst
 from terminal_app.grant_support.support import DuplicateEntry

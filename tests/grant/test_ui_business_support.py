@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.grant_support.models import today_jst
 from tests.grant.helpers import BUSINESS_ID, GRANT_TERMINAL, HOLDER, collation
 from tests.terminal.ui.harness import type_text
@@ -181,7 +181,7 @@ def test_a_wrong_collation_number_gets_no_retry_button(grant_window: Any, qtbot:
     """GIVEN a wrong 照合番号B on 画面72 WHEN the card refuses it THEN the message shows without
     再試行: each try counts against the card's limit, so the clerk types the number again
     rather than a button sending the same wrong number until the card locks."""
-    from drivers.card.card_file import load_card
+    from drivers.card.virtual.card_file import load_card
 
     path = world.card(HOLDER)
     window = grant_window(VirtualReader(path))

@@ -24,5 +24,5 @@ def rsa_pool() -> list[rsa.RSAPrivateKey]:
 @pytest.fixture(autouse=True)
 def pooled_rsa_keys(rsa_pool, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
     keys = itertools.cycle(rsa_pool)
-    monkeypatch.setattr("drivers.card.cert_builder.new_key", lambda: next(keys))
+    monkeypatch.setattr("drivers.card.virtual.cert_builder.new_key", lambda: next(keys))
     yield

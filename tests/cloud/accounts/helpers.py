@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from cloud_api import models
-from drivers.card.cert_builder import Holder as CardPerson
-from drivers.card.test_ca import JpkiCA, create_ca, issue_card, reissue_card
+from drivers.card.virtual.ca import JpkiCA, create_ca, issue_card, reissue_card
+from drivers.card.virtual.cert_builder import Holder as CardPerson
 
 
 def problem(resp: Any) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def test_signature_certificate_is_not_an_auth_certificate(museum) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    from drivers.card.test_ca import issue_card
+    from drivers.card.virtual.ca import issue_card
     from tests.cloud.accounts.helpers import PERSON
 
     client, ca, factory = museum
@@ -264,3 +264,49 @@ def test_a_crl_with_a_bad_signature_refuses_cards_instead_of_revoking_nothing(
     resp = read(client, card)
     assert resp.status_code == 503 and problem(resp)["code"] == "card_revocation_unknown"
     assert "失効リスト" in problem(resp)["detail"]
+
+
+def test_a_stale_crl_refuses_cards_instead_of_missing_later_revocations(museum, settings) -> None:
+    """GIVEN the auth CA's own, validly signed CRL whose next update has passed WHEN a card is
+    read THEN 503 card_revocation_unknown: what was revoked since is unknown, so no card is
+    believed; a fresh CRL in its place lets the card in again."""
+    from cryptography.hazmat.primitives import serialization
+
+    from drivers.card.virtual.cert_builder import build_crl
+
+    client, ca, factory = museum
+    card = new_card(ca, NOW)
+    enrol(factory, card)
+    path = settings.jpki_ca_dir / "auth-ca.crl.pem"
+    fresh = path.read_bytes()
+    stale = build_crl(ca.auth.cert, ca.auth.key, [], NOW - timedelta(days=3))
+    path.write_bytes(stale.public_bytes(serialization.Encoding.PEM))
+    resp = read(client, card)
+    assert resp.status_code == 503 and problem(resp)["code"] == "card_revocation_unknown"
+    path.write_bytes(fresh)
+    assert read(client, card).status_code == 200
+
+
+def test_the_same_serial_from_another_ca_is_another_card(museum, settings, tmp_path) -> None:
+    """GIVEN two trusted JPKI CAs (a key rollover) that each gave serial S to a different person
+    WHEN the second person's card is read THEN it is not the first person's MyKey ID: a card is
+    found by (issuer, serial), and each card leads to its own holder once both are registered."""
+    client, ca, factory = museum
+    second = make_ca(tmp_path / "rollover", name="MyKey Test JPKI 2")
+    for name in ("auth-ca.pem", "auth-ca.crl.pem"):
+        (settings.jpki_ca_dir / f"rollover-{name}").write_bytes(
+            (second.directory / name).read_bytes())
+    first_card = new_card(ca, NOW)
+    serial = int(first_card.serial, 16)
+    from drivers.card.virtual.ca import issue_card
+    from tests.cloud.accounts.helpers import PERSON, card_of
+    other_card = card_of(issue_card(second, PERSON, pin="1234", sign_password=None,
+                                    serial=serial, now=NOW))
+    assert other_card.serial == first_card.serial
+    enrol(factory, first_card, "MY123456")
+    assert read(client, first_card).get_json()["mykey_id"] == "MY123456"
+    resp = read(client, other_card)
+    assert resp.status_code == 404 and problem(resp)["code"] == "card_not_registered"
+    enrol(factory, other_card, "HANAKO12")
+    assert read(client, other_card).get_json()["mykey_id"] == "HANAKO12"
+    assert read(client, first_card).get_json()["mykey_id"] == "MY123456"

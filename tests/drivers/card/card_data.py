@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from drivers.card.cert_builder import Holder
+from drivers.card.virtual.cert_builder import Holder
 
 HOLDER = Holder("山田　太郎", "東京都千代田区千代田１－１", date(1980, 2, 17), "1")
 MINOR = Holder("佐藤　花子", "大阪府大阪市北区梅田１－１－１", date(2015, 6, 1), "2")

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from drivers.card.card_file import save_card
-from drivers.card.test_ca import JpkiCA, create_ca, issue_card
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.ca import JpkiCA, create_ca, issue_card
+from drivers.card.virtual.card_file import save_card
+from drivers.card.virtual.reader import VirtualReader
 
 from .card_data import EXPIRY_YEAR, HOLDER, MINOR, PASSWORD, PIN, SECURITY_CODE, CardFactory
 

@@ -20,7 +20,7 @@ from drivers.card import (
     PinBlocked,
     WrongPin,
 )
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 
 from .card_data import PIN, CardFactory
 

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from drivers.card.lab import PcscLab, unavailable_reason
+from drivers.card.virtual.lab import PcscLab, unavailable_reason
 
 from .card_data import ADULT_SERIAL, COLLATION_B, PIN, CardFactory
 
@@ -148,7 +148,7 @@ def test_given_two_labs_at_once_when_read_then_each_sees_only_its_own_card(
 
 def test_given_serve_cli_when_interrupted_then_socket_works_until_ctrl_c(
         card_file: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "drivers.card.virtual_cli", "serve",
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.card.virtual.cli", "serve",
                              str(card_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

@@ -17,7 +17,7 @@ from drivers.card import (
     open_reader,
 )
 from drivers.card.pcsc import PcscReader
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 
 from .card_data import CardFactory
 

@@ -10,7 +10,7 @@ import pytest
 from cryptography import x509
 
 from drivers.card import InvalidInput, MyNumberCard, PinBlocked, WrongPin
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 
 from .card_data import COLLATION_B, PASSWORD, PIN, CardFactory
 from .test_jpki_auth import Recorder

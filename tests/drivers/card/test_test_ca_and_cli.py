@@ -10,10 +10,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from drivers.card import MyNumberCard
-from drivers.card.card_file import load_card
-from drivers.card.test_ca import JpkiCA, load_ca
-from drivers.card.virtual_cli import main
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.ca import JpkiCA, load_ca
+from drivers.card.virtual.card_file import load_card
+from drivers.card.virtual.cli import main
+from drivers.card.virtual.reader import VirtualReader
 
 from .card_data import ADULT_SERIAL
 

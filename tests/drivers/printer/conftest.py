@@ -10,7 +10,7 @@ from drivers.printer import (
     PrinterProfile,
     load_profile,
 )
-from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.emulator.server import PrinterEmulator
 
 KANJI, RASTER, LABEL = "tm-t88-kanji", "generic-58mm-raster", "label-62mm"
 

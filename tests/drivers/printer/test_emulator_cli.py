@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def emulator_process(tmp_path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "drivers.printer.emulator", "--port", "0", "--out",
+        [sys.executable, "-m", "drivers.printer.emulator.server", "--port", "0", "--out",
          str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         text=True)
     try:

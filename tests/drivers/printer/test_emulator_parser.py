@@ -15,8 +15,8 @@ from drivers.printer import (
     service_id_label,
 )
 from drivers.printer.document import wrap
-from drivers.printer.emulator_paper import PaperBuilder
-from drivers.printer.emulator_parser import EscPosParser, decode_code128
+from drivers.printer.emulator.paper import PaperBuilder
+from drivers.printer.emulator.parser import EscPosParser, decode_code128
 from drivers.printer.profile import load_profile
 from tests.drivers.printer.factories import point_use
 

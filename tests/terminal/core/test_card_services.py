@@ -12,10 +12,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from drivers.card.card_file import load_card, save_card
-from drivers.card.cert_builder import Holder
-from drivers.card.test_ca import JpkiCA, create_ca, issue_card
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.ca import JpkiCA, create_ca, issue_card
+from drivers.card.virtual.card_file import load_card, save_card
+from drivers.card.virtual.cert_builder import Holder
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.domain.errors import DeviceError, UserFacingError
 from terminal_app.services.cards import CardService
 from terminal_app.services.errors import classify

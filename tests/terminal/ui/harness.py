@@ -74,7 +74,7 @@ def _contract_seed(world: DemoWorld) -> None:
     from cloud_api import create_app
     from cloud_api.config import Settings
     from cloud_api.db import Base
-    from drivers.card.card_file import load_card
+    from drivers.card.virtual.card_file import load_card
     from tests.contract import seed
 
     app = create_app(Settings(data_dir=world.cloud_home, jpki_ca_dir=world.ca_dir,

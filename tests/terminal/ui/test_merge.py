@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.ui.application import install_wedge, qt_app
 from tests.terminal.ui.harness import FRUIT, register
 from tests.terminal.ui.test_voucher import scan

@@ -11,10 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from drivers.card.card_file import save_card
-from drivers.card.cert_builder import Holder
-from drivers.card.test_ca import issue_card, load_ca
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.ca import issue_card, load_ca
+from drivers.card.virtual.card_file import save_card
+from drivers.card.virtual.cert_builder import Holder
+from drivers.card.virtual.reader import VirtualReader
 from tests.terminal.ui.harness import MUSEUM, register
 
 CLICK = Qt.MouseButton.LeftButton

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from terminal_app.api.transport import RequestsTransport
 from tests.terminal.ui.harness import CHAMBER, FlakyTransport, register
 from tests.terminal.ui.test_merge import open_merge

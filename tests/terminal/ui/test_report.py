@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from tests.terminal.ui.harness import MUSEUM, register
 
 CLICK = Qt.MouseButton.LeftButton

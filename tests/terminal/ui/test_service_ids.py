@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from drivers.card.virtual_reader import VirtualReader
+from drivers.card.virtual.reader import VirtualReader
 from tests.terminal.ui.harness import LIBRARY, register
 
 CLICK = Qt.MouseButton.LeftButton
@@ -85,7 +85,7 @@ def test_label_mode_prints_a_barcode_label_that_scans_back(make_window: Any, clo
 
     from cloud_api.db import unit_of_work
     from cloud_api.models.accounts import IdBusiness
-    from drivers.printer.emulator import PrinterEmulator
+    from drivers.printer.emulator.server import PrinterEmulator
 
     with unit_of_work(cloud.app.extensions["mykey"].sessions) as session:
         session.get(IdBusiness, "000001").lookup_mode = "label"

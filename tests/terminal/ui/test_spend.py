@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from drivers.card.virtual_reader import VirtualReader
-from drivers.printer.emulator import PrinterEmulator
+from drivers.card.virtual.reader import VirtualReader
+from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.api.transport import RequestsTransport
 from tests.terminal.ui.harness import MUSEUM, FlakyTransport, register
 

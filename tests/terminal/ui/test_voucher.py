@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from drivers.card.virtual_reader import VirtualReader
-from drivers.printer.emulator import PrinterEmulator
+from drivers.card.virtual.reader import VirtualReader
+from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.ui.application import install_wedge, qt_app
 from tests.terminal.ui.harness import CHAMBER, register
 

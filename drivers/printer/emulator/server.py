@@ -21,8 +21,8 @@ from types import TracebackType
 from typing import Self
 
 from drivers.printer import status as st
-from drivers.printer.emulator_paper import Paper, PaperBuilder
-from drivers.printer.emulator_parser import EscPosParser
+from drivers.printer.emulator.paper import Paper, PaperBuilder
+from drivers.printer.emulator.parser import EscPosParser
 
 log = logging.getLogger(__name__)
 

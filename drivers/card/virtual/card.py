@@ -3,7 +3,7 @@
 It holds the JPKI AP (token info, availability flags, certificates, private keys, PIN and
 signature password with real retry counters) and the 券面事項入力補助 AP (基本4情報 behind the PIN
 or 照合番号B). Counter changes are written back to the card file. Transport quirks (61xx, 6Cxx,
-filler) come from the file's `quirks`. Used in-process and behind vpcd (see vpcd_card).
+filler) come from the file's `quirks`. Used in-process and behind vpcd (see vpcd.py).
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509 import load_pem_x509_certificate
 
 from drivers.card.basic_info import BasicInfo, encode_basic_info
-from drivers.card.card_file import CardDocument, load_card, save_card
 from drivers.card.jpki import JPKI_AID, SHA256_DIGEST_INFO_PREFIX, TEXT_AID
+from drivers.card.virtual.card_file import CardDocument, load_card, save_card
 
 log = logging.getLogger(__name__)
 

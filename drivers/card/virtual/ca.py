@@ -30,8 +30,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from drivers.card.card_file import CardDocument, KeyState
-from drivers.card.cert_builder import Holder, build_ca, build_crl, issue_auth_cert, issue_sign_cert
+from drivers.card.virtual.card_file import CardDocument, KeyState
+from drivers.card.virtual.cert_builder import (
+    Holder,
+    build_ca,
+    build_crl,
+    issue_auth_cert,
+    issue_sign_cert,
+)
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Self
 
 from drivers.card.base import ReaderStatus
 from drivers.card.errors import CardRemoved, NoCard
-from drivers.card.virtual_card import VirtualCard
+from drivers.card.virtual.card import VirtualCard
 
 log = logging.getLogger(__name__)
 

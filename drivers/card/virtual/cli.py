@@ -21,11 +21,11 @@ from pathlib import Path
 
 from cryptography import x509
 
-from drivers.card.card_file import CardDocument, load_card, save_card
-from drivers.card.cert_builder import Holder
 from drivers.card.errors import CardError, InvalidInput
 from drivers.card.messages import text
-from drivers.card.test_ca import create_ca, issue_card, load_ca, reissue_card
+from drivers.card.virtual.ca import create_ca, issue_card, load_ca, reissue_card
+from drivers.card.virtual.card_file import CardDocument, load_card, save_card
+from drivers.card.virtual.cert_builder import Holder
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from drivers.card.lab import PcscLab, unavailable_reason
+    from drivers.card.virtual.lab import PcscLab, unavailable_reason
     reason = unavailable_reason()
     if reason:
         print(f"PC/SC ラボを起動できません: {reason}", file=sys.stderr)

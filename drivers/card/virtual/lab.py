@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Self
 
-from drivers.card.vpcd_card import VPCD_PORT
+from drivers.card.virtual.vpcd import VPCD_PORT
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class PcscLab:
             p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
         self._card = subprocess.Popen(
             ["nsenter", "-t", str(self._pcscd.pid), "-n", "--", sys.executable, "-m",
-             "drivers.card.vpcd_card", str(Path(card_file).resolve()), "--port", str(VPCD_PORT),
+             "drivers.card.virtual.vpcd", str(Path(card_file).resolve()), "--port", str(VPCD_PORT),
              "--delay-ms", str(self.delay_ms)], stdout=subprocess.PIPE, text=True, env=env)
         assert self._card.stdout is not None
         if self._card.stdout.readline().strip() != "connected":

@@ -5,7 +5,7 @@ big-endian length + payload; a 1-byte payload is a control code (00 off, 01 on, 
 04 get ATR), anything longer is a command APDU answered with the response APDU.
 TCP_NODELAY and a re-armed TCP_QUICKACK avoid ~40 ms of delayed-ACK per APDU.
 
-    python -m drivers.card.vpcd_card CARD.json [--port 35963] [--delay-ms 0]
+    python -m drivers.card.virtual.vpcd CARD.json [--port 35963] [--delay-ms 0]
 prints "connected" once vpcd has accepted the card, then serves until SIGTERM / EOF.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from drivers.card.virtual_card import ATR, VirtualCard
+from drivers.card.virtual.card import ATR, VirtualCard
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _close(sock: socket.socket) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="vpcd_card", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="drivers.card.virtual.vpcd", description=__doc__.splitlines()[0])
     p.add_argument("card")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=VPCD_PORT)

@@ -38,7 +38,7 @@ def decode_code128(data: str) -> str:
 
 
 class Sink(Protocol):
-    """What the parsed stream does to the paper (implemented by emulator_paper.PaperBuilder)."""
+    """What the parsed stream does to the paper (implemented by paper.PaperBuilder)."""
 
     def text(self, text: str) -> None: ...
     def newline(self) -> None: ...

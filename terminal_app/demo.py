@@ -100,7 +100,8 @@ class DemoCard:
 
 @dataclass
 class DemoWorld:
-    """Files of the demo: CA, card files, certificates for the cloud, cloud home."""
+    """Files of the demo: CA, card files, certificates for the cloud, cloud home; and the demo
+    terminals whose IDs/passwords the demo panel lists."""
 
     root: Path
     ca_dir: Path
@@ -108,6 +109,7 @@ class DemoWorld:
     certs_dir: Path
     cloud_home: Path
     cards: list[DemoCard] = field(default_factory=list)
+    terminals: tuple[DemoTerminal, ...] = TERMINALS
 
     def card(self, mykey_id: str) -> DemoCard:
         return next(c for c in self.cards if c.holder.mykey_id == mykey_id)

@@ -27,7 +27,10 @@ PAPER_WIDTH_PX = 340
 
 
 class DemoPanel(QWidget):
-    """A second window beside the app (the counter's card reader and printer, simulated)."""
+    """A second window beside the app (the counter's card reader and printer, simulated).
+
+    `world` is the demo's `DemoWorld`: its `terminals` and `cards` are listed here.
+    """
 
     def __init__(self, world: Any, reader: Any, emulator: Any, window: Any) -> None:
         super().__init__()
@@ -36,7 +39,7 @@ class DemoPanel(QWidget):
         self.reader, self.emulator, self.window_ = reader, emulator, window
         layout = QVBoxLayout(self)
         layout.addWidget(label(tr("demo.terminals"), "sectionTitle"))
-        for terminal in _terminals():
+        for terminal in world.terminals:
             layout.addWidget(label(tr("demo.terminal_row", id=terminal.terminal_id,
                                       password=terminal.password, text=terminal.description)))
         layout.addWidget(label(tr("demo.cards"), "sectionTitle"))
@@ -92,9 +95,3 @@ class DemoPanel(QWidget):
             pixmap = QPixmap(str(papers[index].png_path))
             self.paper_view.setPixmap(pixmap.scaledToWidth(
                 PAPER_WIDTH_PX, Qt.TransformationMode.SmoothTransformation))
-
-
-def _terminals() -> tuple[Any, ...]:
-    from terminal_app.demo import TERMINALS
-
-    return TERMINALS

@@ -18,7 +18,7 @@ import qrcode.image.svg
 from barcode.writer import SVGWriter
 from PIL import Image, ImageDraw
 
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,10 @@ def _bad_chars(data: str, allowed: re.Pattern[str]) -> str:
 
 def _normalize_ean13(data: str) -> str:
     if not data.isascii() or not data.isdigit() or len(data) not in (12, 13):
-        raise ValueError(msg("ean13_digits"))
+        raise ValueError(message("ean13_digits"))
     expected = ean13_check_digit(data[:12])
     if len(data) == 13 and data[12] != expected:
-        raise ValueError(msg("ean13_check", expected=expected))
+        raise ValueError(message("ean13_check", expected=expected))
     return data[:12] + expected
 
 
@@ -55,25 +55,25 @@ def _normalize_nw7(data: str) -> str:
     start = text[0] if text[0] in "ABCD" else ""
     stop = text[-1] if len(text) > 1 and text[-1] in "ABCD" else ""
     if bool(start) != bool(stop) and len(text) > 1:
-        raise ValueError(msg("nw7_startstop"))
+        raise ValueError(message("nw7_startstop"))
     body = text[1:-1] if start else text
     bad = _bad_chars(body, _NW7_BODY)
     if bad or not body:
-        raise ValueError(msg("nw7_chars", chars=bad) if bad else msg("empty_barcode"))
+        raise ValueError(message("nw7_chars", chars=bad) if bad else message("empty_barcode"))
     return f"{start or 'A'}{body}{stop or 'A'}"
 
 
 def _normalize_code39(data: str) -> str:
     bad = _bad_chars(data, _CODE39)
     if bad:
-        raise ValueError(msg("code39_chars", chars=bad))
+        raise ValueError(message("code39_chars", chars=bad))
     return data
 
 
 def _normalize_code128(data: str) -> str:
     bad = "".join(sorted({c for c in data if not (32 <= ord(c) < 127)}))
     if bad:
-        raise ValueError(msg("code128_chars", chars=bad))
+        raise ValueError(message("code128_chars", chars=bad))
     return data
 
 
@@ -87,9 +87,9 @@ def normalize(symbology: str, data: str) -> str:
     Raises ValueError (Japanese) for an unknown symbology or data it cannot encode.
     """
     if symbology not in _NORMALIZERS:
-        raise ValueError(msg("unknown_symbology", symbology=symbology))
+        raise ValueError(message("unknown_symbology", symbology=symbology))
     if not data:
-        raise ValueError(msg("empty_barcode"))
+        raise ValueError(message("empty_barcode"))
     return _NORMALIZERS[symbology](data)
 
 
@@ -142,13 +142,13 @@ def _qr(data: str, error: str, box_px: int, border: int) -> qrcode.QRCode:
     levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
               "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
     if not data:
-        raise ValueError(msg("empty_barcode"))
+        raise ValueError(message("empty_barcode"))
     qr = qrcode.QRCode(error_correction=levels[error], box_size=box_px, border=border)
     qr.add_data(data)
     try:
         qr.make(fit=True)
     except (qrcode.exceptions.DataOverflowError, ValueError) as exc:
-        raise ValueError(msg("qr_too_long")) from exc
+        raise ValueError(message("qr_too_long")) from exc
     return qr
 
 

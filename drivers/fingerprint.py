@@ -48,6 +48,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from drivers.catalogue import Catalogue
+
 log = logging.getLogger(__name__)
 
 FORMAT_TAG = "MYKEY-FP1"
@@ -61,6 +63,8 @@ MESSAGES = {
                  "管理者権限で実行しているか確認してください。",
     "bad_platform": "未対応のプラットフォームです: {platform}",
 }
+CATALOGUE = Catalogue("drivers.fingerprint", MESSAGES)
+message = CATALOGUE.message
 
 _FILLERS = re.compile(
     r"^(|none|null|n/?a|unknown|default string|to be filled by o\.?e\.?m\.?|not (settable|specified|"
@@ -244,7 +248,7 @@ def normalise_platform(name: str | None) -> str:
     raw = (name or sys.platform).lower()
     plat = _ALIASES.get(raw, raw)
     if plat not in _READERS:
-        raise FingerprintUnavailable(MESSAGES["bad_platform"].format(platform=raw))
+        raise FingerprintUnavailable(message("bad_platform", platform=raw))
     return plat
 
 
@@ -262,7 +266,7 @@ def compute_fingerprint(platform: str | None = None, sources: Sources | None = N
     used = [slot for slot in SLOTS if values[slot]]
     missing = [slot for slot in SLOTS if not values[slot]]
     if not used:
-        raise FingerprintUnavailable(MESSAGES["no_source"])
+        raise FingerprintUnavailable(message("no_source"))
     if missing:
         log.info("fingerprint on %s without %s", plat, ", ".join(missing))
     digest = hashlib.sha256(message_bytes(plat, values)).digest()

@@ -14,7 +14,7 @@ from datetime import date
 
 from drivers.card.apdu import parse_tlv_header
 from drivers.card.errors import CardProtocolError, InvalidInput
-from drivers.card.messages import text
+from drivers.card.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ class BasicInfo:
     @property
     def sex_label(self) -> str:
         """男 / 女 / その他・不明 for display."""
-        return {"1": text("sex_male"), "2": text("sex_female")}.get(self.sex_code,
-                                                                    text("sex_other"))
+        return {"1": message("sex_male"), "2": message("sex_female")}.get(self.sex_code,
+                                                                    message("sex_other"))
 
     def __repr__(self) -> str:
         return "BasicInfo(<personal data>)"
@@ -84,18 +84,18 @@ def japanese_era(birth: date) -> tuple[str, int]:
     for name, start in ERA_STARTS:
         if birth >= start:
             return name, birth.year - start.year + 1
-    raise InvalidInput(text("bad_birth_date"))
+    raise InvalidInput(message("bad_birth_date"))
 
 
 def collation_number_b(birth: date, card_expiry_year: int, security_code: str) -> str:
     """The 14-digit 照合番号B: 和暦 YYMMDD + card expiry year + 4-digit security code."""
     if not isinstance(birth, date):
-        raise InvalidInput(text("bad_birth_date"))
+        raise InvalidInput(message("bad_birth_date"))
     _, era_year = japanese_era(birth)
     if not 1000 <= card_expiry_year <= 9999:
-        raise InvalidInput(text("bad_expiry_year"))
+        raise InvalidInput(message("bad_expiry_year"))
     if not re.fullmatch(r"[0-9]{4}", security_code or ""):
-        raise InvalidInput(text("bad_security_code"))
+        raise InvalidInput(message("bad_security_code"))
     return f"{era_year:02d}{birth.month:02d}{birth.day:02d}{card_expiry_year:04d}{security_code}"
 
 

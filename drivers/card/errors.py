@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from drivers.card.messages import text
+from drivers.card.messages import message
 
 
 class CardError(Exception):
@@ -23,7 +23,7 @@ class ReaderUnavailable(CardError):
     code = "reader_unavailable"
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(text("reader_unavailable"))
+        super().__init__(message("reader_unavailable"))
         self.detail = detail
 
 
@@ -33,7 +33,7 @@ class NoReader(CardError):
     code = "no_reader"
 
     def __init__(self) -> None:
-        super().__init__(text("no_reader"))
+        super().__init__(message("no_reader"))
 
 
 class NoCard(CardError):
@@ -42,7 +42,7 @@ class NoCard(CardError):
     code = "no_card"
 
     def __init__(self) -> None:
-        super().__init__(text("no_card"))
+        super().__init__(message("no_card"))
 
 
 class CardRemoved(CardError):
@@ -51,7 +51,7 @@ class CardRemoved(CardError):
     code = "card_removed"
 
     def __init__(self) -> None:
-        super().__init__(text("card_removed"))
+        super().__init__(message("card_removed"))
 
 
 class CardBusy(CardError):
@@ -60,7 +60,7 @@ class CardBusy(CardError):
     code = "card_busy"
 
     def __init__(self) -> None:
-        super().__init__(text("card_busy"))
+        super().__init__(message("card_busy"))
 
 
 class NotMyNumberCard(CardError):
@@ -69,7 +69,7 @@ class NotMyNumberCard(CardError):
     code = "not_mynumber_card"
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(text("not_mynumber_card"))
+        super().__init__(message("not_mynumber_card"))
         self.detail = detail
 
 
@@ -79,8 +79,8 @@ class WrongPin(CardError):
     code = "wrong_pin"
 
     def __init__(self, tries_left: int, what: str = "") -> None:
-        self.what = what or text("auth_pin")
-        super().__init__(text("wrong_pin", what=self.what, tries=tries_left))
+        self.what = what or message("auth_pin")
+        super().__init__(message("wrong_pin", what=self.what, tries=tries_left))
         self.tries_left = tries_left
 
 
@@ -90,8 +90,8 @@ class PinBlocked(CardError):
     code = "pin_blocked"
 
     def __init__(self, what: str = "") -> None:
-        self.what = what or text("auth_pin")
-        super().__init__(text("pin_blocked", what=self.what))
+        self.what = what or message("auth_pin")
+        super().__init__(message("pin_blocked", what=self.what))
 
 
 class CardProtocolError(CardError):
@@ -100,7 +100,7 @@ class CardProtocolError(CardError):
     code = "protocol_error"
 
     def __init__(self, sw: int, detail: str = "") -> None:
-        super().__init__(text("protocol_error", sw=sw))
+        super().__init__(message("protocol_error", sw=sw))
         self.sw = sw
         self.detail = detail
 

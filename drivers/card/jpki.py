@@ -22,7 +22,7 @@ from drivers.card.base import CardConnection
 from drivers.card.basic_info import BasicInfo, parse_basic_info
 from drivers.card.card_session import CardSession
 from drivers.card.errors import CardProtocolError, InvalidInput, NotMyNumberCard
-from drivers.card.messages import text
+from drivers.card.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class MyNumberCard:
             raise NotMyNumberCard("no auth certificate EF")
         der = self._session.read_object(tag=TAG_SEQUENCE)
         if der is None:
-            raise CardProtocolError(apdu.SW_NOT_FOUND, text("no_certificate"))
+            raise CardProtocolError(apdu.SW_NOT_FOUND, message("no_certificate"))
         return AuthCertificate.from_der(der)
 
     def auth_pin_tries_left(self) -> int:
@@ -93,7 +93,7 @@ class MyNumberCard:
         """VERIFY the auth PIN; raises WrongPin(tries_left) / PinBlocked / InvalidInput."""
         _check(_PIN, pin, "bad_pin_format")
         self._select_jpki()
-        self._session.verify_key(EF_AUTH_PIN, pin, text("auth_pin"))
+        self._session.verify_key(EF_AUTH_PIN, pin, message("auth_pin"))
 
     def sign_with_auth_key(self, pin: str, message: bytes) -> bytes:
         """RSA PKCS#1 v1.5 signature over SHA-256(message) with the card's auth key."""
@@ -109,7 +109,7 @@ class MyNumberCard:
         self._select_jpki()
         if not self._sign_cert_may_exist() or not self._session.select_ef(EF_SIGN_PASSWORD):
             return None
-        self._session.verify_key(None, password, text("sign_password"))
+        self._session.verify_key(None, password, message("sign_password"))
         if not self._session.select_ef(EF_SIGN_CERT):
             return None
         der = self._session.read_object(tag=TAG_SEQUENCE)
@@ -156,15 +156,15 @@ def _load_cert(der: bytes) -> x509.Certificate:
 
 def _check(pattern: re.Pattern[str], value: str, message_key: str) -> None:
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise InvalidInput(text(message_key))
+        raise InvalidInput(message(message_key))
 
 
 def _text_credential(pin: str | None, collation_b: str | None) -> tuple[int, str, str]:
     if (pin is None) == (collation_b is None):
-        raise InvalidInput(text("bad_credential_choice"))
+        raise InvalidInput(message("bad_credential_choice"))
     if pin is not None:
         _check(_PIN, pin, "bad_pin_format")
-        return EF_TEXT_PIN, pin, text("text_pin")
+        return EF_TEXT_PIN, pin, message("text_pin")
     assert collation_b is not None
     _check(_COLLATION_B, collation_b, "bad_collation_format")
-    return EF_COLLATION_B, collation_b, text("collation_b")
+    return EF_COLLATION_B, collation_b, message("collation_b")

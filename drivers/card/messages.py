@@ -1,9 +1,12 @@
 """Japanese message catalogue of the card driver (the source language; English can follow).
 
 Every text a clerk or card holder may see comes from here, keyed by a stable identifier,
-so that a translation only has to provide another dictionary with the same keys.
+so that a translation only has to provide another dictionary with the same keys
+(`CATALOGUE.use(overlay)`, drivers.catalogue).
 """
 from __future__ import annotations
+
+from drivers.catalogue import Catalogue
 
 MESSAGES: dict[str, str] = {
     "reader_unavailable": "カードリーダーのサービスが利用できません（PC/SC サービスが停止しているか、"
@@ -37,6 +40,6 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def text(key: str, **values: object) -> str:
-    """The catalogue entry for `key`, formatted with `values`."""
-    return MESSAGES[key].format(**values)
+CATALOGUE = Catalogue("drivers.card", MESSAGES)
+# message(code, **params): the text, or the code itself (logged) when missing; see drivers.catalogue
+message = CATALOGUE.message

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from drivers.card.base import CardReader
 from drivers.card.errors import InvalidInput
-from drivers.card.messages import text
+from drivers.card.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def open_reader(spec: str) -> CardReader:
         from drivers.card.virtual.reader import VirtualReader
         path, delay_ms = _parse_virtual(spec, rest)
         return VirtualReader(path, delay_ms=delay_ms)
-    raise InvalidInput(text("bad_reader_spec", spec=spec))
+    raise InvalidInput(message("bad_reader_spec", spec=spec))
 
 
 def _parse_virtual(spec: str, rest: str) -> tuple[Path | None, float]:
@@ -37,7 +37,7 @@ def _parse_virtual(spec: str, rest: str) -> tuple[Path | None, float]:
     try:
         delay = float(parse_qs(query).get("delay_ms", ["0"])[0])
     except ValueError as exc:
-        raise InvalidInput(text("bad_reader_spec", spec=spec)) from exc
+        raise InvalidInput(message("bad_reader_spec", spec=spec)) from exc
     if delay < 0:
-        raise InvalidInput(text("bad_reader_spec", spec=spec))
+        raise InvalidInput(message("bad_reader_spec", spec=spec))
     return (Path(path_part) if path_part else None), delay

@@ -1,9 +1,12 @@
 """User-visible text of the keyboard driver (Japanese source; an English table can follow).
 
 Every message the keyboard wedge or the keystroke output can show the clerk lives here, keyed by
-a stable id, so that a translation only has to provide another dictionary with the same keys.
+a stable id, so that a translation only has to provide another dictionary with the same keys
+(`CATALOGUE.use(overlay)`, drivers.catalogue).
 """
 from __future__ import annotations
+
+from drivers.catalogue import Catalogue
 
 MESSAGES: dict[str, str] = {
     # keystroke output (ID自動引渡し)
@@ -36,6 +39,6 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def message(key: str, **fields: object) -> str:
-    """The Japanese text for `key`, with its {placeholders} filled in."""
-    return MESSAGES[key].format(**fields)
+CATALOGUE = Catalogue("drivers.keyboard", MESSAGES)
+# message(code, **params): the text, or the code itself (logged) when missing; see drivers.catalogue
+message = CATALOGUE.message

@@ -11,7 +11,7 @@ from typing import Literal
 
 from drivers import barcode
 from drivers.printer.errors import PrintDataError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 Align = Literal["left", "center", "right"]
 
@@ -50,10 +50,10 @@ class Text:
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", to_jis_forms(self.text))
         if not 1 <= self.size <= 4:
-            raise PrintDataError(msg("bad_field", field="size", detail=str(self.size)))
+            raise PrintDataError(message("bad_field", field="size", detail=str(self.size)))
         for char in self.text:
             if char != "\n" and unicodedata.category(char) in ("Cc", "Cs", "Co"):
-                raise PrintDataError(msg("unprintable_char", char=repr(char)))
+                raise PrintDataError(message("unprintable_char", char=repr(char)))
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class QR:
 
     def __post_init__(self) -> None:
         if not self.data or not self.data.isascii():
-            raise PrintDataError(msg("bad_field", field="QR", detail=self.data[:20]))
+            raise PrintDataError(message("bad_field", field="QR", detail=self.data[:20]))
 
 
 @dataclass(frozen=True)

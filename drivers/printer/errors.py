@@ -5,7 +5,7 @@ subclasses are raised from the DLE EOT real-time status replies.
 """
 from __future__ import annotations
 
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 
 class PrinterError(Exception):
@@ -14,7 +14,7 @@ class PrinterError(Exception):
     key = "printer_error"
 
     def __init__(self, user_message: str | None = None) -> None:
-        self.user_message = user_message or msg(self.key)
+        self.user_message = user_message or message(self.key)
         super().__init__(self.user_message)
 
 

@@ -12,7 +12,7 @@ from drivers import barcode as barcodes
 from drivers.printer import commands as cmd
 from drivers.printer.document import QR, Barcode, Block, Cut, Document, Feed, Rule, Text, wrap
 from drivers.printer.errors import PrintDataError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.profile import PrinterProfile
 from drivers.printer.raster import ImageRenderer
 
@@ -24,7 +24,7 @@ def encode_cp932(text: str) -> bytes:
     try:
         return text.encode("cp932")
     except UnicodeEncodeError as exc:
-        raise PrintDataError(msg("unprintable_char", char=text[exc.start])) from exc
+        raise PrintDataError(message("unprintable_char", char=text[exc.start])) from exc
 
 
 class EscPosRenderer:

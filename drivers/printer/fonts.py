@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from drivers.printer.errors import PrinterConfigError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def find_japanese_font() -> Path:
     env = os.environ.get(FONT_ENV)
     found = Path(env) if env and Path(env).is_file() else _search_dirs() or _fontconfig()
     if found is None:
-        raise PrinterConfigError(msg("font_not_found"))
+        raise PrinterConfigError(message("font_not_found"))
     log.debug("raster font: %s", found)
     return found
 

@@ -10,28 +10,28 @@ from datetime import date, datetime
 
 from drivers.printer.document import QR, Barcode, Cut, Document, Feed, Rule, Stamps, Text
 from drivers.printer.errors import PrintDataError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 
 def format_points(points: int) -> str:
     """'1,230ポイント'."""
-    return msg("points", points=f"{points:,}")
+    return message("points", points=f"{points:,}")
 
 
 def format_datetime(when: datetime) -> str:
     """'2017年4月2日 18:02:37'."""
-    return msg("date_time", y=when.year, m=when.month, d=when.day,
+    return message("date_time", y=when.year, m=when.month, d=when.day,
                hh=when.hour, mm=when.minute, ss=when.second)
 
 
 def format_date(day: date) -> str:
     """'2017年5月1日'."""
-    return msg("date", y=day.year, m=day.month, d=day.day)
+    return message("date", y=day.year, m=day.month, d=day.day)
 
 
 def _require(ok: bool, field: str, detail: str) -> None:
     if not ok:
-        raise PrintDataError(msg("bad_field", field=field, detail=detail))
+        raise PrintDataError(message("bad_field", field=field, detail=detail))
 
 
 def _check_points(field: str, value: int) -> None:
@@ -107,7 +107,7 @@ class ServiceIdLabel:
 
 def _head(doc: Document, point_name: str) -> None:
     doc.add(Text(point_name, size=2, bold=True, align="center"),
-            Text(msg("receipt_title"), align="center"), Feed(1))
+            Text(message("receipt_title"), align="center"), Feed(1))
 
 
 def _item(doc: Document, label: str, value: str, big: bool = False) -> None:
@@ -115,11 +115,11 @@ def _item(doc: Document, label: str, value: str, big: bool = False) -> None:
 
 
 def _tail(doc: Document, txn_no: str | None, when: datetime, time_key: str) -> Document:
-    doc.add(Feed(1), Text(msg("thanks_1"), align="center"), Text(msg("thanks_2"), align="center"),
+    doc.add(Feed(1), Text(message("thanks_1"), align="center"), Text(message("thanks_2"), align="center"),
             Feed(1))
     if txn_no:
-        doc.add(Text(msg("txn_no", txn_no=txn_no)))
-    return doc.add(Text(msg(time_key, when=format_datetime(when))), Cut())
+        doc.add(Text(message("txn_no", txn_no=txn_no)))
+    return doc.add(Text(message(time_key, when=format_datetime(when))), Cut())
 
 
 def receipt_point_use(r: PointUseReceipt) -> Document:
@@ -129,8 +129,8 @@ def receipt_point_use(r: PointUseReceipt) -> Document:
     _check_txn_no(r.txn_no)
     doc = Document("receipt_point_use")
     _head(doc, r.point_name)
-    _item(doc, msg("label_used_points"), format_points(r.points_used), big=True)
-    _item(doc, msg("label_balance"), format_points(r.balance_after), big=True)
+    _item(doc, message("label_used_points"), format_points(r.points_used), big=True)
+    _item(doc, message("label_balance"), format_points(r.balance_after), big=True)
     return _tail(doc, r.txn_no, r.executed_at, "issued_at")
 
 
@@ -142,10 +142,10 @@ def receipt_voucher_redeem(r: VoucherRedeemReceipt) -> Document:
         _check_txn_no(r.txn_no)
     doc = Document("receipt_voucher_redeem")
     _head(doc, r.point_name)
-    _item(doc, msg("label_voucher_no"), r.voucher_no, big=True)
-    _item(doc, msg("label_voucher_points"), format_points(r.points), big=True)
+    _item(doc, message("label_voucher_no"), r.voucher_no, big=True)
+    _item(doc, message("label_voucher_points"), format_points(r.points), big=True)
     if r.place:
-        _item(doc, msg("label_place"), r.place)
+        _item(doc, message("label_place"), r.place)
     return _tail(doc, r.txn_no, r.executed_at, "executed_at")
 
 
@@ -157,9 +157,9 @@ def receipt_merge(r: MergeReceipt) -> Document:
     _require(bool(r.street_name.strip()), "商店街名", r.street_name)
     doc = Document("receipt_merge")
     _head(doc, r.point_name)
-    _item(doc, msg("label_street"), r.street_name, big=True)
-    _item(doc, msg("label_used_points"), format_points(r.points_used), big=True)
-    _item(doc, msg("label_balance"), format_points(r.balance_after), big=True)
+    _item(doc, message("label_street"), r.street_name, big=True)
+    _item(doc, message("label_used_points"), format_points(r.points_used), big=True)
+    _item(doc, message("label_balance"), format_points(r.balance_after), big=True)
     return _tail(doc, r.txn_no, r.executed_at, "issued_at")
 
 
@@ -170,20 +170,20 @@ def voucher(v: VoucherTicket) -> Document:
     _require(1 <= v.validity_days <= 30, "有効期間", str(v.validity_days))
     doc = Document("voucher")
     if v.reprint:
-        doc.add(Text(msg("voucher_reprint"), bold=True, align="center"))
-    doc.add(Text(msg("voucher_title"), align="center"),
+        doc.add(Text(message("voucher_reprint"), bold=True, align="center"))
+    doc.add(Text(message("voucher_title"), align="center"),
             Text(v.point_name, size=2, bold=True, align="center"), Rule(),
-            Text(msg("voucher_no_caption"), align="center"),
+            Text(message("voucher_no_caption"), align="center"),
             Text(v.voucher_no, size=3, bold=True, align="center", shrink=True),
             QR(v.voucher_no),
-            Text(msg("voucher_points", points=f"{v.points:,}"), size=3, bold=True,
+            Text(message("voucher_points", points=f"{v.points:,}"), size=3, bold=True,
                  align="center", shrink=True), Rule(),
-            Text(msg("issued_at", when=format_datetime(v.issued_at))),
-            Text(msg("voucher_validity", until=format_date(v.expires_on), days=v.validity_days)))
+            Text(message("issued_at", when=format_datetime(v.issued_at))),
+            Text(message("voucher_validity", until=format_date(v.expires_on), days=v.validity_days)))
     if v.issue_place:
-        doc.add(Text(msg("voucher_issue_place", place=v.issue_place)))
-    return doc.add(Text(msg("voucher_note")), Feed(1),
-                   Stamps((msg("stamp_issue"), msg("stamp_use"))), Cut())
+        doc.add(Text(message("voucher_issue_place", place=v.issue_place)))
+    return doc.add(Text(message("voucher_note")), Feed(1),
+                   Stamps((message("stamp_issue"), message("stamp_use"))), Cut())
 
 
 def service_id_label(label: ServiceIdLabel) -> Document:
@@ -191,5 +191,5 @@ def service_id_label(label: ServiceIdLabel) -> Document:
     _require(bool(label.service_id), "サービスID", label.service_id)
     doc = Document("service_id_label")
     return doc.add(Text(label.business_name, bold=True, align="center"),
-                   Text(msg("label_service_id"), align="center"),
+                   Text(message("label_service_id"), align="center"),
                    Barcode(label.service_id, symbology=label.symbology), Cut())

@@ -1,9 +1,11 @@
 """Message catalogue of the printer and barcode drivers (Japanese source strings).
 
-Every string a clerk can see comes from here so that an English catalogue can follow;
-callers format them with `str.format(**fields)`.
+Every string a clerk can see comes from here so that an English catalogue can follow
+(`CATALOGUE.use(overlay)`); callers say `message(code, **fields)` (drivers.catalogue).
 """
 from __future__ import annotations
+
+from drivers.catalogue import Catalogue
 
 MESSAGES: dict[str, str] = {
     # printer status (DLE EOT)
@@ -73,6 +75,6 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def msg(key: str, **fields: object) -> str:
-    """The catalogue string `key`, formatted with `fields`."""
-    return MESSAGES[key].format(**fields)
+CATALOGUE = Catalogue("drivers.printer", MESSAGES)
+# message(code, **params): the text, or the code itself (logged) when missing; see drivers.catalogue
+message = CATALOGUE.message

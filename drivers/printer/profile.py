@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.printer.errors import PrinterConfigError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _check(name: str, raw: dict[str, Any]) -> None:
     if not isinstance(raw.get("kanji"), bool) or not isinstance(raw.get("native_qr"), bool):
         problems.append("kanji/native_qr")
     if problems:
-        raise PrinterConfigError(msg("profile_invalid", name=name, detail=", ".join(problems)))
+        raise PrinterConfigError(message("profile_invalid", name=name, detail=", ".join(problems)))
 
 
 def profile_from_dict(name: str, raw: dict[str, Any]) -> PrinterProfile:
@@ -88,11 +88,11 @@ def load_profile(name: str, directory: Path | None = None) -> PrinterProfile:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise PrinterConfigError(msg("profile_not_found", name=name)) from exc
+        raise PrinterConfigError(message("profile_not_found", name=name)) from exc
     except (OSError, ValueError) as exc:
-        raise PrinterConfigError(msg("profile_invalid", name=name, detail=type(exc).__name__)) from exc
+        raise PrinterConfigError(message("profile_invalid", name=name, detail=type(exc).__name__)) from exc
     if not isinstance(raw, dict):
-        raise PrinterConfigError(msg("profile_invalid", name=name, detail="JSON object"))
+        raise PrinterConfigError(message("profile_invalid", name=name, detail="JSON object"))
     return profile_from_dict(path.stem, raw)
 
 

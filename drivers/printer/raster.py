@@ -27,7 +27,7 @@ from drivers.printer.document import (
 )
 from drivers.printer.errors import PrintDataError
 from drivers.printer.fonts import font
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.profile import PrinterProfile
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class ImageRenderer:
             return self._blank(LINE_DOTS * block.lines)
         if isinstance(block, Cut):
             return self._cut_mark()
-        raise PrintDataError(msg("bad_field", field="block", detail=type(block).__name__))
+        raise PrintDataError(message("bad_field", field="block", detail=type(block).__name__))
 
     def code_image(self, block: QR | Barcode) -> Image.Image:
         """The QR code or barcode alone (barcodes with their human-readable text)."""
@@ -89,7 +89,7 @@ class ImageRenderer:
             if bars.width <= self.profile.width_dots:
                 break
         else:
-            raise PrintDataError(msg("bad_field", field="バーコード", detail=block.data[:20]))
+            raise PrintDataError(message("bad_field", field="バーコード", detail=block.data[:20]))
         if not block.show_text:
             return bars.convert("L")
         caption = self._line(barcodes.human_readable(block.symbology, block.data), 1, False)

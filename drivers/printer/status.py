@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from drivers.printer import commands as cmd
 from drivers.printer.errors import CoverOpenError, OfflineError, PaperOutError, PrinterError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def query(transport: Transport, n: int, timeout_s: float) -> int:
     reply = transport.read(1, timeout_s)
     if len(reply) != 1 or (reply[0] & FIXED_MASK) != FIXED_BITS:
         log.warning("no valid DLE EOT %d reply from %r: %r", n, transport, reply)
-        raise PrinterError(msg("no_status"))
+        raise PrinterError(message("no_status"))
     return reply[0]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.card.errors import InvalidInput
-from drivers.card.messages import text
+from drivers.card.messages import message
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class CardDocument:
             return cls(data["holder"], data["card"], data.get("auth"), data.get("sign"),
                        keys, Quirks(**data.get("quirks", {})))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InvalidInput(text("bad_card_file", detail=str(exc))) from exc
+            raise InvalidInput(message("bad_card_file", detail=str(exc))) from exc
 
 
 def load_card(path: Path) -> CardDocument:
@@ -81,7 +81,7 @@ def load_card(path: Path) -> CardDocument:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InvalidInput(text("bad_card_file", detail=f"{path}: {exc}")) from exc
+        raise InvalidInput(message("bad_card_file", detail=f"{path}: {exc}")) from exc
     return CardDocument.from_json(data)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from cryptography import x509
 
 from drivers.card.errors import CardError, InvalidInput
-from drivers.card.messages import text
+from drivers.card.messages import message
 from drivers.card.virtual.ca import create_ca, issue_card, load_ca, reissue_card
 from drivers.card.virtual.card_file import CardDocument, load_card, save_card
 from drivers.card.virtual.cert_builder import Holder
@@ -100,7 +100,7 @@ def _birth(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(text("bad_birth_date")) from exc
+        raise InvalidInput(message("bad_birth_date")) from exc
 
 
 def _sex(value: str) -> str:
@@ -111,12 +111,12 @@ def _sex(value: str) -> str:
 
 def _pin(value: str) -> None:
     if not re.fullmatch(r"[0-9]{4}", value):
-        raise InvalidInput(text("bad_pin_format"))
+        raise InvalidInput(message("bad_pin_format"))
 
 
 def _password(value: str | None) -> str:
     if value is None or not re.fullmatch(r"(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}", value):
-        raise InvalidInput(text("bad_password_format"))
+        raise InvalidInput(message("bad_password_format"))
     return value
 
 

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 
 from drivers.printer.errors import PrinterConfigError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 from drivers.printer.transports.file import FileTransport
 from drivers.printer.transports.net import NetworkTransport
@@ -23,7 +23,7 @@ __all__ = ["Transport", "open_transport", "parse_target"]
 
 
 def _bad(target: str) -> PrinterConfigError:
-    return PrinterConfigError(msg("bad_target", target=target))
+    return PrinterConfigError(message("bad_target", target=target))
 
 
 def _net(target: str, rest: str) -> Transport:
@@ -60,12 +60,12 @@ _KINDS: dict[str, Callable[[str, str], Transport]] = {
 def parse_target(target: str) -> Transport:
     """A transport (not yet opened) for `kind:path`; PrinterConfigError when malformed."""
     if not target.strip():
-        raise PrinterConfigError(msg("not_configured"))
+        raise PrinterConfigError(message("not_configured"))
     kind, sep, rest = target.partition(":")
     if not sep or not rest:
         raise _bad(target)
     if kind not in _KINDS:
-        raise PrinterConfigError(msg("unknown_kind", kind=kind))
+        raise PrinterConfigError(message("unknown_kind", kind=kind))
     return _KINDS[kind](target, rest)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from drivers.printer.errors import PrinterConnectionError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ class FileTransport(Transport):
         try:
             self._fh = self.path.open("ab")
         except OSError as exc:
-            raise PrinterConnectionError(msg("connect_failed", target=self.target)) from exc
+            raise PrinterConnectionError(message("connect_failed", target=self.target)) from exc
 
     def write(self, data: bytes) -> None:
         if self._fh is None:

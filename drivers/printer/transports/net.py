@@ -5,7 +5,7 @@ import logging
 import socket
 
 from drivers.printer.errors import PrinterConnectionError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class NetworkTransport(Transport):
             # status requests are 3-byte writes waiting for a 1-byte reply: no Nagle delay
             self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as exc:
-            raise PrinterConnectionError(msg("connect_failed", target=self.target)) from exc
+            raise PrinterConnectionError(message("connect_failed", target=self.target)) from exc
 
     def write(self, data: bytes) -> None:
         if self._sock is None:

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from drivers.printer.errors import PrinterConnectionError, PrinterUnavailableError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -15,7 +15,7 @@ def _pyserial() -> Any:
     try:
         import serial
     except ImportError as exc:
-        raise PrinterUnavailableError(msg("serial_unavailable")) from exc
+        raise PrinterUnavailableError(message("serial_unavailable")) from exc
     return serial
 
 
@@ -37,7 +37,7 @@ class SerialTransport(Transport):
             self._port = serial.Serial(self.device, self.baudrate, timeout=self.timeout_s,
                                        write_timeout=self.timeout_s, rtscts=self.rtscts)
         except (OSError, serial.SerialException) as exc:
-            raise PrinterConnectionError(msg("connect_failed", target=self.target)) from exc
+            raise PrinterConnectionError(message("connect_failed", target=self.target)) from exc
 
     def write(self, data: bytes) -> None:
         if self._port is None:

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from drivers.printer.errors import PrinterConnectionError, PrinterUnavailableError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def _pyusb() -> Any:
         import usb.core
         import usb.util
     except ImportError as exc:
-        raise PrinterUnavailableError(msg("usb_unavailable")) from exc
+        raise PrinterUnavailableError(message("usb_unavailable")) from exc
     return usb
 
 
@@ -41,9 +41,9 @@ class UsbTransport(Transport):
         try:
             dev = usb.core.find(idVendor=self.vid, idProduct=self.pid)
         except usb.core.NoBackendError as exc:
-            raise PrinterUnavailableError(msg("usb_no_backend")) from exc
+            raise PrinterUnavailableError(message("usb_no_backend")) from exc
         if dev is None:
-            raise PrinterConnectionError(msg("usb_not_found", vid=f"{self.vid:04x}",
+            raise PrinterConnectionError(message("usb_not_found", vid=f"{self.vid:04x}",
                                              pid=f"{self.pid:04x}"))
         try:
             if sys.platform.startswith("linux") and dev.is_kernel_driver_active(0):

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from drivers.printer.errors import PrinterConnectionError, PrinterUnavailableError
-from drivers.printer.messages import msg
+from drivers.printer.messages import message
 from drivers.printer.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 
 def _win32print(name: str) -> Any:
     if sys.platform != "win32":
-        raise PrinterUnavailableError(msg("win32_unavailable", name=name))
+        raise PrinterUnavailableError(message("win32_unavailable", name=name))
     try:
         import win32print
     except ImportError as exc:
-        raise PrinterUnavailableError(msg("win32_unavailable", name=name)) from exc
+        raise PrinterUnavailableError(message("win32_unavailable", name=name)) from exc
     return win32print
 
 
@@ -41,7 +41,7 @@ class Win32Transport(Transport):
         try:
             handle = api.OpenPrinter(self.printer_name)
         except Exception as exc:  # pywintypes.error
-            raise PrinterConnectionError(msg("connect_failed", target=self.target)) from exc
+            raise PrinterConnectionError(message("connect_failed", target=self.target)) from exc
         try:
             api.StartDocPrinter(handle, 1, ("MyKey", None, "RAW"))
             api.StartPagePrinter(handle)

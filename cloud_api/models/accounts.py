@@ -201,12 +201,17 @@ class MykeyIdRegistry(Base):
 
 
 class HolderCertificate(Base):
-    """A JPKI certificate serial of a holder; superseded rows keep the history."""
+    """A JPKI certificate serial of a holder; superseded rows keep the history.
+
+    A serial is unique only within its CA, so a certificate is found by (kind, issuer, serial);
+    `issuer` is services.jpki.issuer_key of the issuing CA. Rows registered before it was
+    recorded (revision 0010) have NULL and are stamped at their first read."""
 
     __tablename__ = "holder_certificates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
     kind: Mapped[str] = mapped_column(String(4))
+    issuer: Mapped[str | None] = mapped_column(String(64))
     serial: Mapped[str] = mapped_column(String(64))
     not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -214,7 +219,7 @@ class HolderCertificate(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         CheckConstraint("kind IN ('auth', 'sign')", name="kind"),
-        UniqueConstraint("kind", "serial", name="uq_holder_certificates_serial"),
+        UniqueConstraint("kind", "issuer", "serial", name="uq_holder_certificates_serial"),
     )
 
 

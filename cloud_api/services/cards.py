@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, NotFound
@@ -97,8 +97,7 @@ def _unb64(text: str) -> bytes:
 
 def holder_for_certificate(session: Session, cert: VerifiedCert, now: datetime) -> Holder:
     """The active holder of a verified auth certificate, linking a re-issued card on first use."""
-    row = session.scalar(select(HolderCertificate).where(
-        HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial))
+    row = certificate_row(session, cert)
     if row is None:
         row = _succeed(session, cert, now)
     elif not row.current:
@@ -110,6 +109,21 @@ def holder_for_certificate(session: Session, cert: VerifiedCert, now: datetime) 
     return holder
 
 
+def certificate_row(session: Session, cert: VerifiedCert) -> HolderCertificate | None:
+    """The auth certificate row of (issuer, serial). A row from before issuers were recorded
+    (NULL) is taken when no row names the issuer, and stamped with it from then on."""
+    rows = session.scalars(select(HolderCertificate).where(
+        HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial,
+        or_(HolderCertificate.issuer == cert.issuer_key, HolderCertificate.issuer.is_(None)))
+        .order_by(HolderCertificate.issuer.is_(None))).all()
+    if not rows:
+        return None
+    if rows[0].issuer is None:
+        rows[0].issuer = cert.issuer_key
+        session.flush()
+    return rows[0]
+
+
 def _succeed(session: Session, cert: VerifiedCert, now: datetime) -> HolderCertificate:
     old = _linked_current(session, cert.serial)
     if old is None:
@@ -117,12 +131,12 @@ def _succeed(session: Session, cert: VerifiedCert, now: datetime) -> HolderCerti
     # two first reads of the new card at once: the second waits here for the first's commit
     # and then finds the new serial linked, instead of failing on its unique key
     session.get(HolderCertificate, old.id, with_for_update=True, populate_existing=True)
-    linked = session.scalar(select(HolderCertificate).where(
-        HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial))
+    linked = certificate_row(session, cert)
     if linked is not None:
         return linked
     old.current, old.superseded_at = False, now
-    new = HolderCertificate(holder_id=old.holder_id, kind="auth", serial=cert.serial,
+    new = HolderCertificate(holder_id=old.holder_id, kind="auth", issuer=cert.issuer_key,
+                            serial=cert.serial,
                             not_after=cert.not_after, current=True, registered_at=now)
     session.add(new)
     session.execute(update(ServiceId).where(

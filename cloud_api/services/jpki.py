@@ -4,12 +4,14 @@
 *.der, *.crl; a PEM file may mix certificates, CRLs and keys — keys are ignored). A certificate is accepted when a configured CA signed it, it is inside
 its validity period, and it is not on that CA's CRL (the CRL's own signature is checked too).
 A CA without any CRL in the folder is trusted without revocation checking and logged as such; a
-CA whose CRLs in the folder all fail their signature check refuses every card (503), since a
-damaged or forged CRL must not pass for "nothing revoked".
+CA whose CRLs in the folder all fail their signature check, or are all past their next update
+(stale: what was revoked since is unknown), refuses every card (503), since a damaged, forged or
+old CRL must not pass for "nothing revoked".
 Only files are read: the cloud never depends on the card drivers.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 
 from cloud_api.clock import JST
 from cloud_api.errors import ApiError
@@ -36,6 +39,7 @@ class VerifiedCert:
     serial: str            # upper-case hex, no leading zeros (発行番号)
     not_after: datetime
     issuer: str
+    issuer_key: str        # the issuing CA (issuer_key): a serial is unique only within it
     certificate: x509.Certificate = field(repr=False, compare=False)
 
 
@@ -103,11 +107,19 @@ def verify_certificate(der: bytes, store: TrustStore, now: datetime) -> Verified
     issuer = _issuer_of(cert, store)
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise ApiError("card_certificate_expired", 422)
-    if _revoked(cert, issuer, store):
+    if _revoked(cert, issuer, store, now):
         log.info("revoked certificate presented (serial %X)", cert.serial_number)
         raise ApiError("card_certificate_revoked", 422)
     return VerifiedCert(f"{cert.serial_number:X}", cert.not_valid_after_utc.astimezone(JST),
-                        cert.issuer.rfc4514_string(), cert)
+                        cert.issuer.rfc4514_string(), issuer_key(issuer), cert)
+
+
+def issuer_key(ca: x509.Certificate) -> str:
+    """A CA as the platform records it: SHA-256 (hex) of its public key. The key, not the name:
+    a CA renewed under the same name with a new key numbers its certificates anew."""
+    spki = ca.public_key().public_bytes(serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(spki).hexdigest()
 
 
 def _is_auth_certificate(cert: x509.Certificate) -> bool:
@@ -130,7 +142,8 @@ def _issuer_of(cert: x509.Certificate, store: TrustStore) -> x509.Certificate:
     raise ApiError("card_certificate_invalid", 422)
 
 
-def _revoked(cert: x509.Certificate, issuer: x509.Certificate, store: TrustStore) -> bool:
+def _revoked(cert: x509.Certificate, issuer: x509.Certificate, store: TrustStore,
+             now: datetime) -> bool:
     named = [c for c in store.crls if c.issuer == issuer.subject]
     if not named:
         log.warning("no CRL configured for %s: revocation not checked",
@@ -140,6 +153,11 @@ def _revoked(cert: x509.Certificate, issuer: x509.Certificate, store: TrustStore
     if not crls:   # a damaged or forged CRL must not pass for "nothing revoked"
         log.error("no CRL of %s has a valid signature: card reads refused",
                   issuer.subject.rfc4514_string())
+        raise ApiError("card_revocation_unknown", 503)
+    crls = [c for c in crls if c.next_update_utc is not None and now <= c.next_update_utc]
+    if not crls:   # past its next update: revocations since then are unknown
+        log.error("every CRL of %s is past its next update: card reads refused until a new "
+                  "CRL is installed", issuer.subject.rfc4514_string())
         raise ApiError("card_revocation_unknown", 503)
     return any(c.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
                for c in crls)

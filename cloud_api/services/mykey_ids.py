@@ -33,6 +33,7 @@ from cloud_api.models.accounts import (
     Point,
 )
 from cloud_api.services import validation as v
+from cloud_api.services.cards import certificate_row
 from cloud_api.services.jpki import VerifiedCert
 from cloud_api.services.passwords import hash_password
 
@@ -154,14 +155,14 @@ def create(session: Session, challenge: MykeyChallenge, cert: VerifiedCert,
     """Register the MyKey ID, the holder and the auth certificate (serial + expiry)."""
     if challenge.candidate is None or body["mykey_id"] != challenge.candidate:
         raise ApiError("mykey_id_not_confirmed", 422)
-    if session.scalar(select(HolderCertificate.id).where(
-            HolderCertificate.kind == "auth", HolderCertificate.serial == cert.serial)):
+    if certificate_row(session, cert) is not None:
         raise Conflict("card_already_registered")
     if is_taken(session, challenge.candidate):
         raise Conflict("mykey_id_taken")
     try:
         holder = _insert_holder(session, challenge.candidate, body, now)
-        session.add(HolderCertificate(holder_id=holder.id, kind="auth", serial=cert.serial,
+        session.add(HolderCertificate(holder_id=holder.id, kind="auth", issuer=cert.issuer_key,
+                                      serial=cert.serial,
                                       not_after=cert.not_after, current=True, registered_at=now))
         challenge.used = True
         session.flush()

@@ -181,3 +181,35 @@ def test_odd_input_is_refused_at_the_boundary_and_old_data_cannot_break_the_work
     assert huge.status_code == 404
     assert check_text({"place": "ミュージアム\x01"}, "place", 50) is not None
     assert check_text({"place": "川崎　市民ミュージアム"}, "place", 50) is None   # 全角空白 is fine
+
+
+def test_a_refund_is_subtracted_from_the_report_and_listed_with_minus_points(console, activity) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a spend taken back (goods returned) WHEN the console reports the period THEN the
+    place's points are the uses less the refund and the 明細 lists the refund as minus points."""
+    from sqlalchemy import select
+
+    from cloud_api.models.ledger import JournalTxn
+    from cloud_api.services.ledger.corrections import reverse_spend
+
+    cloud = console.app.extensions["mykey"]
+    pid = console.data.kawasaki_point
+    q = place_report.PlaceQuery((pid,), FIRST, LAST)
+    with read_connection(cloud.engine) as conn:
+        before = place_report.summary(conn, q)
+    with unit_of_work(cloud.sessions) as session:
+        spend = session.execute(select(JournalTxn).where(
+            JournalTxn.kind == "spend", JournalTxn.point_id == pid,
+            JournalTxn.business_date.between(FIRST, LAST)).order_by(JournalTxn.id)).scalars().first()
+        assert spend is not None
+        place, amount = spend.place, spend.amount
+        cloud.clock.set(spend.executed_at)
+        refund = reverse_spend(session, clock=cloud.clock, scope=spend.scope, txn_no=spend.txn_no,
+                               reason="返品")
+    with read_connection(cloud.engine) as conn:
+        after = place_report.summary(conn, q)
+        detail = list(place_report.detail(conn, q))
+    assert after.points == before.points - amount
+    rows = {r.place: r for r in after.rows}
+    assert rows[place].points == {r.place: r for r in before.rows}[place].points - amount
+    assert [(r.amount, r.place) for r in detail if r.txn_no == refund.txn_no] == [(-amount, place)]
+    assert sum(r.amount for r in detail) == after.points

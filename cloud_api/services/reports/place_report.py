@@ -1,7 +1,8 @@
 """自治体ポイント集計 (画面85-88): points used per installation place, daily series and detail.
 
 Counted are the settled uses of a municipality's points: spends (ポイント利用) and redeemed
-vouchers (ポイント券消込), both credited to the place's settlement account by the ledger. The
+vouchers (ポイント券消込), both credited to the place's settlement account by the ledger, less
+refunds (a correction that takes a spend back: a row with minus points, as on 画面87). The
 same query module serves the municipal report (every place), the shop report (its own place)
 and the downloads; the detail is a generator that streams rows from a server-side cursor.
 """
@@ -18,10 +19,10 @@ from sqlalchemy.sql import Select
 from cloud_api.models.accounts import Terminal
 from cloud_api.models.ledger import JournalTxn
 from cloud_api.services.ledger.refs import to_jst
+from cloud_api.services.ledger.reports import SETTLED_KINDS, SIGNED_AMOUNT
 from cloud_api.services.reports.reader import driver_batches
 from cloud_api.services.validation import is_prefecture_code
 
-SETTLED_KINDS = ("spend", "voucher_redeem")
 STREAM_BATCH = 5000
 UNKNOWN_PLACE = "(設置場所未登録)"
 
@@ -78,7 +79,7 @@ def _where(stmt: Select, q: PlaceQuery) -> Select:  # type: ignore[type-arg]
 
 def summary(conn: Connection, q: PlaceQuery) -> PlaceSummary:
     """取引回数合計 and 利用ポイント数合計 per 端末設置場所 (the database does the GROUP BY)."""
-    stmt = _where(select(JournalTxn.place, func.count(), func.sum(JournalTxn.amount)), q)
+    stmt = _where(select(JournalTxn.place, func.count(), func.sum(SIGNED_AMOUNT)), q)
     stmt = stmt.group_by(JournalTxn.place).order_by(JournalTxn.place)
     return PlaceSummary([PlaceTotal(place or UNKNOWN_PLACE, int(n), int(pts or 0))
                          for place, n, pts in conn.execute(stmt)])
@@ -86,7 +87,7 @@ def summary(conn: Connection, q: PlaceQuery) -> PlaceSummary:
 
 def daily(conn: Connection, q: PlaceQuery) -> list[tuple[date, str, int]]:
     """(business day, place, points) for the chart of daily use per place."""
-    stmt = _where(select(JournalTxn.business_date, JournalTxn.place, func.sum(JournalTxn.amount)), q)
+    stmt = _where(select(JournalTxn.business_date, JournalTxn.place, func.sum(SIGNED_AMOUNT)), q)
     stmt = stmt.group_by(JournalTxn.business_date, JournalTxn.place).order_by(JournalTxn.business_date)
     return [(_as_date(d), place or UNKNOWN_PLACE, int(pts or 0)) for d, place, pts in conn.execute(stmt)]
 
@@ -94,7 +95,7 @@ def daily(conn: Connection, q: PlaceQuery) -> list[tuple[date, str, int]]:
 def detail(conn: Connection, q: PlaceQuery) -> Iterator[DetailRow]:
     """Every counted transaction in time order, streamed (memory does not grow with the rows)."""
     stmt = _where(select(JournalTxn.executed_at, JournalTxn.place, JournalTxn.mykey_id,
-                         JournalTxn.amount, JournalTxn.txn_no), q)
+                         SIGNED_AMOUNT, JournalTxn.txn_no), q)
     stmt = stmt.order_by(JournalTxn.executed_at, JournalTxn.id)
     result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
     for at, place, mykey_id, amount, txn_no in result:
@@ -106,7 +107,7 @@ def detail_batches(conn: Connection, q: PlaceQuery) -> Iterator[Sequence[Sequenc
     """The download's rows, ready to write: (取引日時 'YYYY/MM/DD HH:MM:SS' JST, 端末設置場所,
     マイキーID, 利用ポイント数, 取引済番号), formatted by the database, a cursor batch at a time."""
     stmt = _where(select(_stamp(conn), _safe_place(), func.coalesce(JournalTxn.mykey_id, ""),
-                         JournalTxn.amount, JournalTxn.txn_no), q)
+                         SIGNED_AMOUNT, JournalTxn.txn_no), q)
     yield from driver_batches(conn, stmt.order_by(JournalTxn.executed_at, JournalTxn.id), STREAM_BATCH)
 
 
@@ -115,7 +116,7 @@ def csv_line_batches(conn: Connection, q: PlaceQuery) -> Iterator[str]:
     (place always quoted, quotes doubled), so Python only joins them."""
     quoted = literal('"') + func.replace(_safe_place(), '"', '""') + literal('"')
     line = (_stamp(conn) + "," + quoted + "," + func.coalesce(JournalTxn.mykey_id, "") + ","
-            + cast(JournalTxn.amount, String) + "," + JournalTxn.txn_no)
+            + cast(SIGNED_AMOUNT, String) + "," + JournalTxn.txn_no)
     stmt = _where(select(line), q).order_by(JournalTxn.executed_at, JournalTxn.id)
     for part in driver_batches(conn, stmt, STREAM_BATCH):
         yield "\r\n".join([r[0] for r in part]) + "\r\n"

@@ -1,13 +1,13 @@
 """The Japanese text catalogue of the user interface (source language; an English table can follow).
 
 Every string the clerk sees goes through `tr(key, **values)`. Keys are stable identifiers so a
-translation only has to provide another table with the same keys.
+translation only has to provide another table with the same keys (`CATALOGUE.use(overlay)`).
+Texts the Qt-free core also shows (validation of 画面9, amounts, validity) are not repeated here:
+the screens take them from terminal_app.messages.
 """
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
+from drivers.catalogue import Catalogue
 
 APP_TITLE = "マイキープラットフォーム等活用ソフト"
 
@@ -34,10 +34,9 @@ JA: dict[str, str] = {
     "s09.lead": "端末IDと端末パスワードを入力し、「登録」ボタンをクリックしてください。",
     "s09.terminal_id": "端末ID",
     "s09.password": "端末パスワード",
+    "s09.no_password": "端末パスワードを入力してください。",
     "s09.submit": "登録",
     "s09.checking": "端末IDと端末パスワードを確認しています…",
-    "s09.bad_id": "端末IDは8桁の数字で入力してください。",
-    "s09.no_password": "端末パスワードを入力してください。",
     # 画面10
     "s10.title": "登録端末の連絡先の登録",
     "s10.title_edit": "連絡先の変更",
@@ -113,14 +112,12 @@ JA: dict[str, str] = {
     "amount.lead": "利用するポイント数を入力し、確認ボタンを押してください。",
     "amount.lead_merge": "商店街ポイントへの合算に利用するポイント数を入力し、確認ボタンを押してください。",
     "amount.label": "ポイント利用数",
-    "amount.bad": "ポイント数は1以上の整数で入力してください。",
     "amount.over": "ポイント数が残高（{balance}）を超えています。",
     "amount.no_card": "先にカード読取ボタンでカードを読み取ってください。",
     "validity.title": "ポイント券情報",
     "validity.label": "ポイント券有効期限",
     "validity.unit": "日",
     "validity.note": "※自治体ポイントの有効期限とは関係無く、新たにポイント券の有効期限が付されます。(30日以内)\n消し込み処理が行われたものには精算金が支払われ、消し込み処理無く、ポイント券有効期限を迎えたものは失効します。",
-    "validity.bad": "ポイント券の有効期限は1日から30日の範囲で入力してください。",
     "flow.confirm": "確認",
     "flow.confirm_lead": "内容をご確認のうえ、よろしければ{action}ボタンを押してください。",
     "flow.point_info": "ポイント情報",
@@ -164,7 +161,6 @@ JA: dict[str, str] = {
     "s35.number": "券番号",
     "s35.read": "券番号読取",
     "s35.reading": "ポイント券情報を読み取っています…",
-    "s35.bad_number": "券番号は12桁の数字で入力してください。",
     "s35.info": "ポイント券情報",
     "s35.confirm_lead": "内容をご確認ください。よろしい場合は消込処理ボタンを押してください。\n※消込処理が行われます。",
     "s35.point_name": "ポイント名",
@@ -329,13 +325,15 @@ JA: dict[str, str] = {
 }
 
 
+CATALOGUE = Catalogue("terminal_app.ui", JA)
+
+
 def tr(key: str, **values: object) -> str:
-    """The Japanese text for `key`, formatted with `values`; the key itself when missing."""
-    text = JA.get(key)
-    if text is None:
-        log.error("missing UI string %s", key)
-        return key
-    return text.format(**values) if values else text
+    """The text for `key`, formatted with `values` (named after Qt's `tr`, the screens' one call).
+
+    The same lookup as every other catalogue's `message`: a missing key or value is logged and
+    the key, or the unformatted text, is shown (drivers.catalogue)."""
+    return CATALOGUE.message(key, **values)
 
 
 def points(value: int) -> str:

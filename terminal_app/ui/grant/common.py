@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from terminal_app.grant_support.models import PERSON_FIELDS, GrantBusiness, Person
 from terminal_app.grant_support.services import GrantServices, build_grant_services
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import Screen
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
 
@@ -36,7 +36,7 @@ class GrantScreen(Screen):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        self.title_label.setText(gtr(self.grant_title))
+        self.title_label.setText(tr(self.grant_title))
 
     @property
     def grants(self) -> GrantServices:
@@ -76,7 +76,7 @@ class PersonForm(FormGrid):
             self.add_row(key, label, edit)
         self.mykey_edit = line_edit(8, name="mykeyEdit")
         self.mykey_edit.setReadOnly(True)
-        self.add_row("mykey_id", gtr("g72.mykey_id"), row(self.mykey_edit, mykey_button),
+        self.add_row("mykey_id", tr("g72.mykey_id"), row(self.mykey_edit, mykey_button),
                      required=True, inputs=[self.mykey_edit])
 
     def use_fields(self, fields: tuple[str, ...]) -> None:

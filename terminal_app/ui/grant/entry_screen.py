@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.support import DuplicateEntry
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen, PersonForm
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
 
@@ -25,19 +25,19 @@ class GrantEntryScreen(GrantScreen):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        self.body.addWidget(label(gtr("g72.lead"), "lead"))
+        self.body.addWidget(label(tr("g72.lead"), "lead"))
         self.business = BusinessPicker()
         self.collation = line_edit(14, name="collationEdit")
-        self.read_face = button(gtr("g72.read_face"), name="readFaceButton")
+        self.read_face = button(tr("g72.read_face"), name="readFaceButton")
         self.top = FormGrid()
-        self.top.add_row("business", gtr("grant.business"), self.business, required=True)
-        self.top.add_row("collation", gtr("g72.collation"), row(self.collation, self.read_face),
-                         help_text=gtr("g72.collation_help"), inputs=[self.collation])
+        self.top.add_row("business", tr("grant.business"), self.business, required=True)
+        self.top.add_row("collation", tr("g72.collation"), row(self.collation, self.read_face),
+                         help_text=tr("g72.collation_help"), inputs=[self.collation])
         self.body.addWidget(self.top)
-        self.read_mykey = button(gtr("g72.read_mykey"), name="readMykeyButton")
+        self.read_mykey = button(tr("g72.read_mykey"), name="readMykeyButton")
         self.person = PersonForm(self.read_mykey)
         self.body.addWidget(self.person)
-        self.submit = button(gtr("g72.submit"), primary=True, name="submitButton")
+        self.submit = button(tr("g72.submit"), primary=True, name="submitButton")
         self.submit.clicked.connect(lambda: self.on_submit(False))
         self.body.addWidget(row(self.submit))
         self.body.addWidget(self._duplicate_bar())
@@ -47,8 +47,8 @@ class GrantEntryScreen(GrantScreen):
         self.lock_while_busy(self.read_face, self.read_mykey, self.submit)
 
     def _duplicate_bar(self) -> QWidget:
-        self.overwrite = button(gtr("g72.overwrite"), primary=True, name="overwriteButton")
-        self.cancel = button(gtr("g72.cancel"), name="cancelButton")
+        self.overwrite = button(tr("g72.overwrite"), primary=True, name="overwriteButton")
+        self.cancel = button(tr("g72.cancel"), name="cancelButton")
         self.overwrite.clicked.connect(lambda: self.on_submit(True))
         self.cancel.clicked.connect(self.on_cancel)
         self.duplicate_bar = row(self.overwrite, self.cancel)
@@ -69,12 +69,12 @@ class GrantEntryScreen(GrantScreen):
         # retry=False: each try of 照合番号B counts against the card's limit; the clerk types
         # it again instead of 再試行 sending the same number once more
         self.run("card", lambda: support.read_card_face(number), self.person.fill,
-                 working=gtr("g72.reading"), on_error=self._field_errors, retry=False)
+                 working=tr("g72.reading"), on_error=self._field_errors, retry=False)
 
     def on_read_mykey(self) -> None:
         support = self.grants.support
         self.run("card", support.read_mykey_id, self.person.mykey_edit.setText,
-                 working=gtr("g72.reading"))
+                 working=tr("g72.reading"))
 
     def on_submit(self, overwrite: bool) -> None:
         support, business_id = self.grants.support, self.business.business_id
@@ -102,7 +102,7 @@ class GrantEntryScreen(GrantScreen):
     def _registered(self, mykey_id: str, synced: bool) -> None:
         self.person.clear_all()
         self.collation.clear()
-        text = gtr("g72.done", mykey_id=mykey_id.upper())
+        text = tr("g72.done", mykey_id=mykey_id.upper())
         if not synced:
             from terminal_app.messages import message
 
@@ -111,4 +111,4 @@ class GrantEntryScreen(GrantScreen):
 
     def on_cancel(self) -> None:
         self.duplicate_bar.setVisible(False)
-        self.status.info(gtr("g72.cancelled"))
+        self.status.info(tr("g72.cancelled"))

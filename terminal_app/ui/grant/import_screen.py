@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from terminal_app.ui.grant import files
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, row
 from terminal_app.ui.widgets.info import InfoBlock
@@ -29,26 +29,26 @@ class GrantImportScreen(GrantScreen):
         super().__init__(ctx)
         self.ask_save: Callable[[str], Path | None] = lambda name: files.ask_save_path(self, name)
         self.ask_open: Callable[[], Path | None] = lambda: files.ask_open_path(self)
-        self.body.addWidget(label(gtr("g71.template_note"), "lead"))
+        self.body.addWidget(label(tr("g71.template_note"), "lead"))
         self.info = InfoBlock()
-        self.info.add("municipality", gtr("g71.municipality"))
-        self.info.add("points", gtr("g73.per_person"))
+        self.info.add("municipality", tr("g71.municipality"))
+        self.info.add("points", tr("g73.per_person"))
         self.business = BusinessPicker()
         self.business.currentIndexChanged.connect(self._show_business)
         form = FormGrid()
-        form.add_row("business", gtr("grant.business"), self.business, required=True)
+        form.add_row("business", tr("grant.business"), self.business, required=True)
         self.body.addWidget(form)
         self.body.addWidget(self.info)
-        self.template = button(gtr("g71.template"), name="templateButton")
+        self.template = button(tr("g71.template"), name="templateButton")
         self.template.clicked.connect(self.on_template)
         self.body.addWidget(row(self.template))
-        self.body.addWidget(label(gtr("g71.file_note"), "lead"))
+        self.body.addWidget(label(tr("g71.file_note"), "lead"))
         self.path = QLineEdit()
         self.path.setObjectName("pathEdit")
         self.path.setReadOnly(True)
-        choose = button(gtr("g71.choose"), name="chooseButton")
+        choose = button(tr("g71.choose"), name="chooseButton")
         choose.clicked.connect(self.on_choose)
-        self.submit = button(gtr("g71.submit"), primary=True, name="importButton")
+        self.submit = button(tr("g71.submit"), primary=True, name="importButton")
         self.submit.clicked.connect(self.on_import)
         self.body.addWidget(row(self.path, choose))
         self.body.addWidget(row(self.submit))
@@ -73,7 +73,7 @@ class GrantImportScreen(GrantScreen):
             return
         support = self.grants.support
         self.run("local", lambda: support.write_template(business_id, target),
-                 lambda path: self.status.info(gtr("g71.saved", name=path.name)))
+                 lambda path: self.status.info(tr("g71.saved", name=path.name)))
 
     def on_choose(self) -> None:
         chosen = self.ask_open()
@@ -82,7 +82,7 @@ class GrantImportScreen(GrantScreen):
 
     def on_import(self) -> None:
         if not self.path.text():
-            self.status.error(gtr("g71.no_file"))
+            self.status.error(tr("g71.no_file"))
             return
         support, business_id, path = self.grants.support, self.business.business_id, \
             Path(self.path.text())
@@ -92,5 +92,5 @@ class GrantImportScreen(GrantScreen):
         from terminal_app.messages import message
 
         count, synced = result
-        text = gtr("g71.imported", count=count)
+        text = tr("g71.imported", count=count)
         self.status.info(text if synced else text + message("grant_roster_pending_sync"))

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, row
 
@@ -23,7 +23,7 @@ class MobileMenuScreen(GrantScreen):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         for key, target in (("g74.sync", "g76"), ("g74.grant", "g77")):
-            widget = button(gtr(key) + "  >", name=f"menu_{target}")
+            widget = button(tr(key) + "  >", name=f"menu_{target}")
             widget.setProperty("menu", "true")
             widget.clicked.connect(lambda _=False, t=target: self._open(t))
             self.body.addWidget(widget)
@@ -45,12 +45,12 @@ class MobileSyncScreen(GrantScreen):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        self.body.addWidget(label(gtr("g76.lead"), "lead"))
+        self.body.addWidget(label(tr("g76.lead"), "lead"))
         self.business = BusinessPicker()
         form = FormGrid()
-        form.add_row("business", gtr("grant.business"), self.business, required=True)
+        form.add_row("business", tr("grant.business"), self.business, required=True)
         self.body.addWidget(form)
-        self.sync_button = button(gtr("g76.sync"), primary=True, name="syncButton")
+        self.sync_button = button(tr("g76.sync"), primary=True, name="syncButton")
         self.sync_button.clicked.connect(self.on_sync)
         self.body.addWidget(row(self.sync_button))
         self.body.addStretch(1)
@@ -62,7 +62,7 @@ class MobileSyncScreen(GrantScreen):
     def on_sync(self) -> None:
         mobile, business_id = self.grants.mobile, self.business.business_id
         self.run("net", lambda: mobile.sync_roster(business_id),
-                 lambda count: self.status.info(gtr("g76.synced", count=count)))
+                 lambda count: self.status.info(tr("g76.synced", count=count)))
 
 
 class MobileGrantScreen(GrantScreen):
@@ -76,17 +76,17 @@ class MobileGrantScreen(GrantScreen):
         super().__init__(ctx)
         self.stop_event = threading.Event()
         self.reading = False
-        self.body.addWidget(label(gtr("g77.lead"), "lead"))
+        self.body.addWidget(label(tr("g77.lead"), "lead"))
         self.business = BusinessPicker()
         self.points_label = label("", "pointsLabel")
         form = FormGrid()
-        form.add_row("business", gtr("grant.business"), self.business, required=True)
-        form.add_row("points", gtr("g73.per_person"), self.points_label)
+        form.add_row("business", tr("grant.business"), self.business, required=True)
+        form.add_row("points", tr("g73.per_person"), self.points_label)
         self.body.addWidget(form)
         self.business.currentIndexChanged.connect(self._update)
-        self.start_button = button(gtr("g77.start"), primary=True, name="startButton")
-        self.stop_button = button(gtr("g77.stop"), name="stopButton")
-        self.upload_button = button(gtr("g77.upload"), primary=True, name="uploadButton")
+        self.start_button = button(tr("g77.start"), primary=True, name="startButton")
+        self.stop_button = button(tr("g77.stop"), name="stopButton")
+        self.upload_button = button(tr("g77.upload"), primary=True, name="uploadButton")
         self.start_button.clicked.connect(self.on_start)
         self.stop_button.clicked.connect(self.on_stop)
         self.upload_button.clicked.connect(self.on_upload)
@@ -106,7 +106,7 @@ class MobileGrantScreen(GrantScreen):
         self.points_label.setText(f"{found[0].points_per_grant:,} pt" if found else "")
         summary = self.grants.mobile.summary(business_id)
         total = len(self.grants.mobile.reads(business_id))
-        self.count_label.setText(gtr("g77.count", count=total, pending=summary.pending))
+        self.count_label.setText(tr("g77.count", count=total, pending=summary.pending))
         self.start_button.setEnabled(not self.reading)
         self.stop_button.setEnabled(self.reading)
         self.upload_button.setEnabled(not self.reading)
@@ -117,7 +117,7 @@ class MobileGrantScreen(GrantScreen):
         self.stop_event.clear()
         self.reading = True
         self._update()
-        self.status.info(gtr("g77.waiting"))
+        self.status.info(tr("g77.waiting"))
         self._next()
 
     def _next(self, previous: str | None = None) -> None:
@@ -128,7 +128,7 @@ class MobileGrantScreen(GrantScreen):
     def _read(self, read: Any) -> None:
         self._update()
         if read is not None and self.reading:
-            self.status.info(gtr("g77.waiting"))
+            self.status.info(tr("g77.waiting"))
             self._next(previous=read.client_ref)
 
     def _read_failed(self, exc: BaseException) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox
 
 from terminal_app.grant_support.models import PERSON_FIELDS
 from terminal_app.ui.grant.common import GrantScreen
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
 
@@ -26,18 +26,18 @@ class GrantLoginScreen(GrantScreen):
         super().__init__(ctx)
         self.next_screen = "g70"
         self.next_kwargs: dict[str, Any] = {}
-        self.body.addWidget(label(gtr("g68.lead"), "lead"))
+        self.body.addWidget(label(tr("g68.lead"), "lead"))
         self.terminal_id = line_edit(8, name="terminalIdEdit")
         self.password = line_edit(32, password=True, name="passwordEdit")
         self.form = FormGrid()
-        self.form.add_row("terminal_id", gtr("g68.terminal_id"), self.terminal_id, required=True)
-        self.form.add_row("password", gtr("g68.password"), self.password, required=True)
+        self.form.add_row("terminal_id", tr("g68.terminal_id"), self.terminal_id, required=True)
+        self.form.add_row("password", tr("g68.password"), self.password, required=True)
         self.body.addWidget(self.form)
-        self.submit = button(gtr("g68.submit"), primary=True, name="loginButton")
+        self.submit = button(tr("g68.submit"), primary=True, name="loginButton")
         self.submit.clicked.connect(self.on_submit)
         self.password.returnPressed.connect(self.on_submit)
         self.body.addWidget(row(self.submit))
-        self.body.addWidget(label(gtr("g68.note"), "lead"))
+        self.body.addWidget(label(tr("g68.note"), "lead"))
         self.body.addStretch(1)
         self.lock_while_busy(self.submit)
 
@@ -45,7 +45,7 @@ class GrantLoginScreen(GrantScreen):
         self.next_screen = str(kwargs.get("next_screen", "g70"))
         self.next_kwargs = dict(kwargs.get("next_kwargs") or {})
         mobile = self.next_screen != "g70"
-        self.title_label.setText(gtr("g75.title" if mobile else "g68.title"))
+        self.title_label.setText(tr("g75.title" if mobile else "g68.title"))
         self.terminal_id.setText(self.ctx.terminal_id)
         self.password.clear()
         self.password.setFocus()
@@ -54,7 +54,7 @@ class GrantLoginScreen(GrantScreen):
         support = self.grants.support
         terminal_id, password = self.terminal_id.text(), self.password.text()
         self.run("net", lambda: support.login(terminal_id, password), self._logged_in,
-                 working=gtr("g68.working"))
+                 working=tr("g68.working"))
 
     def _logged_in(self, businesses: list[Any]) -> None:
         self.password.clear()
@@ -63,7 +63,7 @@ class GrantLoginScreen(GrantScreen):
             return
         screen = self.ctx.navigate(self.next_screen, **self.next_kwargs)
         if not self.next_kwargs:
-            screen.status.info(gtr("g70.synced", count=len(businesses)))
+            screen.status.info(tr("g70.synced", count=len(businesses)))
 
 
 class GrantSettingsScreen(GrantScreen):
@@ -76,12 +76,12 @@ class GrantSettingsScreen(GrantScreen):
         super().__init__(ctx)
         self.then = "g70"
         self.then_kwargs: dict[str, Any] = {}
-        self.body.addWidget(label(gtr("g69.lead"), "lead"))
+        self.body.addWidget(label(tr("g69.lead"), "lead"))
         self.boxes = {key: QCheckBox(text) for key, text in PERSON_FIELDS}
         for key, box in self.boxes.items():
             box.setObjectName(f"field_{key}")
             self.body.addWidget(box)
-        self.submit = button(gtr("g69.submit"), primary=True, name="settingsButton")
+        self.submit = button(tr("g69.submit"), primary=True, name="settingsButton")
         self.submit.clicked.connect(self.on_submit)
         self.body.addWidget(row(self.submit))
         self.body.addStretch(1)
@@ -111,10 +111,10 @@ class GrantMenuScreen(GrantScreen):
         super().__init__(ctx)
         self.buttons = {}
         for note, text, target in self.entries:
-            self.body.addWidget(label(gtr(note), "lead"))
-            self.buttons[target] = self._entry(gtr(text), target)
-        self.buttons["g74"] = self._entry(gtr("g70.mobile"), "g74")
-        settings = button(gtr("g70.settings"), name="menu_g69")
+            self.body.addWidget(label(tr(note), "lead"))
+            self.buttons[target] = self._entry(tr(text), target)
+        self.buttons["g74"] = self._entry(tr("g70.mobile"), "g74")
+        settings = button(tr("g70.settings"), name="menu_g69")
         settings.clicked.connect(lambda: self.ctx.navigate("g69"))
         self.body.addWidget(row(settings))
         self.body.addStretch(1)

@@ -15,7 +15,7 @@ from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.models import RosterPage, RosterRow, today_jst
 from terminal_app.ui.grant import files
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
 
@@ -38,7 +38,7 @@ class GrantRosterScreen(GrantScreen):
         self.page_no = 1
         self.checked: set[str] = set()
         self.current: RosterPage | None = None
-        self.body.addWidget(label(gtr("g73.lead"), "lead"))
+        self.body.addWidget(label(tr("g73.lead"), "lead"))
         self._build_filters()
         self.count_label = label("", "countLabel")
         self.body.addWidget(self.count_label)
@@ -50,37 +50,37 @@ class GrantRosterScreen(GrantScreen):
 
     def _build_filters(self) -> None:
         self.business = BusinessPicker()
-        self.show_button = button(gtr("g73.show"), primary=True, name="showButton")
+        self.show_button = button(tr("g73.show"), primary=True, name="showButton")
         self.show_button.clicked.connect(lambda: self.refresh(1))
         self.query = line_edit(50, name="searchEdit")
-        search = button(gtr("g73.search"), name="searchButton")
+        search = button(tr("g73.search"), name="searchButton")
         search.clicked.connect(lambda: self.refresh(1))
         self.query.returnPressed.connect(lambda: self.refresh(1))
         self.sort = QComboBox()
         for key in SORTS:
-            self.sort.addItem(gtr(f"g73.col.{key}"), key)
-        self.descending = QCheckBox(gtr("g73.descending"))
+            self.sort.addItem(tr(f"g73.col.{key}"), key)
+        self.descending = QCheckBox(tr("g73.descending"))
         self.sort.currentIndexChanged.connect(lambda: self.refresh(1))
         self.descending.toggled.connect(lambda: self.refresh(1))
         form = FormGrid()
-        form.add_row("business", gtr("grant.business"), row(self.business, self.show_button))
-        form.add_row("search", gtr("g73.search"), row(self.query, search),
-                     help_text=gtr("g73.search_help"))
-        form.add_row("sort", gtr("g73.sort"), row(self.sort, self.descending))
+        form.add_row("business", tr("grant.business"), row(self.business, self.show_button))
+        form.add_row("search", tr("g73.search"), row(self.query, search),
+                     help_text=tr("g73.search_help"))
+        form.add_row("sort", tr("g73.sort"), row(self.sort, self.descending))
         self.body.addWidget(form)
 
     def _table(self) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS))
         table.setObjectName("rosterTable")
-        table.setHorizontalHeaderLabels([gtr(f"g73.col.{c}") for c in COLUMNS])
+        table.setHorizontalHeaderLabels([tr(f"g73.col.{c}") for c in COLUMNS])
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.itemChanged.connect(self._check_changed)
         return table
 
     def _build_paging(self) -> None:
-        self.prev_button = button(gtr("g73.prev"), name="prevButton")
-        self.next_button = button(gtr("g73.next"), name="nextButton")
+        self.prev_button = button(tr("g73.prev"), name="prevButton")
+        self.next_button = button(tr("g73.next"), name="nextButton")
         self.page_label = label("", "pageLabel", wrap=False)
         self.prev_button.clicked.connect(lambda: self.refresh(self.page_no - 1))
         self.next_button.clicked.connect(lambda: self.refresh(self.page_no + 1))
@@ -88,13 +88,13 @@ class GrantRosterScreen(GrantScreen):
 
     def _build_grant(self) -> None:
         self.grant_date = line_edit(10, name="grantDateEdit")
-        self.grant_button = button(gtr("g73.grant"), primary=True, name="grantButton")
+        self.grant_button = button(tr("g73.grant"), primary=True, name="grantButton")
         self.grant_button.clicked.connect(self.on_grant)
-        self.download = button(gtr("g73.download"), name="downloadButton")
+        self.download = button(tr("g73.download"), name="downloadButton")
         self.download.clicked.connect(self.on_download)
         form = FormGrid()
-        form.add_row("grant_date", gtr("g73.grant_date"), self.grant_date,
-                     help_text=gtr("g73.grant_date_help"))
+        form.add_row("grant_date", tr("g73.grant_date"), self.grant_date,
+                     help_text=tr("g73.grant_date_help"))
         self.grant_form = form
         self.body.addWidget(form)
         self.body.addWidget(row(self.grant_button, self.download))
@@ -113,8 +113,8 @@ class GrantRosterScreen(GrantScreen):
                                     descending=self.descending.isChecked(), page=page_no,
                                     page_size=PAGE_SIZE)
         self.page_no = self.current.page
-        self.count_label.setText(gtr("g73.count", count=self.current.total))
-        self.page_label.setText(gtr("g73.page", page=self.current.page, pages=self.current.pages))
+        self.count_label.setText(tr("g73.count", count=self.current.total))
+        self.page_label.setText(tr("g73.page", page=self.current.page, pages=self.current.pages))
         self.prev_button.setEnabled(self.current.page > 1)
         self.next_button.setEnabled(self.current.page < self.current.pages)
         self._fill(self.current.rows)
@@ -167,10 +167,10 @@ class GrantRosterScreen(GrantScreen):
         self.checked.clear()
         self.refresh(self.page_no)
         if failed:
-            self.status.error(gtr("g73.granted", count=len(done)) + " "
-                              + gtr("g73.failed", items="、".join(failed)))
+            self.status.error(tr("g73.granted", count=len(done)) + " "
+                              + tr("g73.failed", items="、".join(failed)))
         else:
-            self.status.info(gtr("g73.granted", count=len(done)))
+            self.status.info(tr("g73.granted", count=len(done)))
 
     def on_download(self) -> None:
         business_id = self.business.business_id
@@ -179,7 +179,7 @@ class GrantRosterScreen(GrantScreen):
             return
         support = self.grants.support
         self.run("local", lambda: support.export_roster(business_id, target),
-                 lambda path: self.status.info(gtr("g73.saved", name=path.name)))
+                 lambda path: self.status.info(tr("g73.saved", name=path.name)))
 
 
 def _cells(entry: RosterRow) -> list[str]:

@@ -1,9 +1,10 @@
-"""The Japanese text catalogue of the grant screens (画面68-79); keys are stable for a translation."""
+"""The Japanese text catalogue of the grant screens (画面68-79); keys are stable for a translation.
+
+Texts the grant core also shows (terminal_app.messages, e.g. grant_no_business) are not repeated
+here."""
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
+from drivers.catalogue import Catalogue
 
 JA: dict[str, str] = {
     "g68.title": "業務支援システム ログイン",
@@ -106,14 +107,13 @@ JA: dict[str, str] = {
     "g79.submit": "登録・ポイント付与",
     "g79.done": "マイキーID {mykey_id} を名簿に登録し、{amount}ポイントを付与しました（取引番号 {txn_no}）。",
     "grant.business": "ポイント付与事業名",
-    "grant.choose_business": "ポイント付与事業を選択してください。",
 }
 
 
-def gtr(key: str, **values: object) -> str:
-    """The Japanese text for `key`, formatted with `values`; the key itself when missing."""
-    text = JA.get(key)
-    if text is None:
-        log.error("missing grant UI string %s", key)
-        return key
-    return text.format(**values) if values else text
+CATALOGUE = Catalogue("terminal_app.ui.grant", JA)
+
+
+def tr(key: str, **values: object) -> str:
+    """The text for `key`, formatted with `values`: the grant screens' `tr`, the same lookup as
+    terminal_app.ui.strings.tr over this table (drivers.catalogue)."""
+    return CATALOGUE.message(key, **values)

@@ -11,7 +11,7 @@ from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.mobile import UploadSummary
 from terminal_app.grant_support.models import OfflineRead
 from terminal_app.ui.grant.common import GrantScreen, PersonForm
-from terminal_app.ui.grant.strings import gtr
+from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
 from terminal_app.ui.widgets.info import InfoBlock
@@ -29,16 +29,16 @@ class UnlistedScreen(GrantScreen):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.business_id = ""
-        self.body.addWidget(label(gtr("g78.lead"), "lead"))
-        self.body.addWidget(label(gtr("g78.list"), "lead"))
+        self.body.addWidget(label(tr("g78.lead"), "lead"))
+        self.body.addWidget(label(tr("g78.list"), "lead"))
         self.listing = QListWidget()
         self.listing.setObjectName("unlistedList")
         self.body.addWidget(self.listing, 1)
-        self.body.addWidget(label(gtr("g78.already"), "lead"))
+        self.body.addWidget(label(tr("g78.already"), "lead"))
         self.already = QListWidget()
         self.already.setObjectName("alreadyList")
         self.body.addWidget(self.already)
-        self.add_button = button(gtr("g78.add"), primary=True, name="addButton")
+        self.add_button = button(tr("g78.add"), primary=True, name="addButton")
         self.add_button.clicked.connect(self.on_add)
         self.body.addWidget(row(self.add_button))
         self.lock_while_busy(self.add_button)
@@ -48,21 +48,21 @@ class UnlistedScreen(GrantScreen):
         if kwargs.get("upload"):
             mobile, business_id = self.grants.mobile, self.business_id
             self.run("net", lambda: mobile.upload(business_id), self._uploaded,
-                     working=gtr("g77.uploading"))
+                     working=tr("g77.uploading"))
         else:
             self._list(self.grants.mobile.summary(self.business_id))
 
     def _uploaded(self, summary: UploadSummary) -> None:
         self._list(summary)   # upload() read it after its last chunk was decided
         key = "g77.uploaded_already" if summary.already else "g77.uploaded"
-        self.status.info(gtr(key, granted=summary.granted, no_mykey=summary.no_mykey_id,
+        self.status.info(tr(key, granted=summary.granted, no_mykey=summary.no_mykey_id,
                              already=len(summary.already)))
 
     def _list(self, summary: UploadSummary) -> None:
         self.listing.clear()
         self.already.clear()
         for done in summary.already:
-            self.already.addItem(gtr("g78.already_item", mykey_id=done.mykey_id,
+            self.already.addItem(tr("g78.already_item", mykey_id=done.mykey_id,
                                      grant_date=done.grant_date, txn_no=done.txn_no or "—"))
         for read in summary.unlisted:
             item = QListWidgetItem(str(read.mykey_id))
@@ -70,7 +70,7 @@ class UnlistedScreen(GrantScreen):
             self.listing.addItem(item)
         self.add_button.setEnabled(self.listing.count() > 0)
         if not self.listing.count():
-            self.status.info(gtr("g78.none"))
+            self.status.info(tr("g78.none"))
 
     def texts(self) -> list[str]:
         return [self.listing.item(i).text() for i in range(self.listing.count())]
@@ -94,20 +94,20 @@ class AddRegisterScreen(GrantScreen):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.read: OfflineRead | None = None
-        self.body.addWidget(label(gtr("g79.lead"), "lead"))
+        self.body.addWidget(label(tr("g79.lead"), "lead"))
         self.info = InfoBlock()
-        self.info.add("business", gtr("grant.business"))
+        self.info.add("business", tr("grant.business"))
         self.body.addWidget(self.info)
         self.collation = line_edit(14, name="collationEdit")
-        self.read_face = button(gtr("g72.read_face"), name="readFaceButton")
+        self.read_face = button(tr("g72.read_face"), name="readFaceButton")
         self.top = FormGrid()
-        self.top.add_row("collation", gtr("g72.collation"), row(self.collation, self.read_face),
-                         help_text=gtr("g72.collation_help"), inputs=[self.collation])
+        self.top.add_row("collation", tr("g72.collation"), row(self.collation, self.read_face),
+                         help_text=tr("g72.collation_help"), inputs=[self.collation])
         self.body.addWidget(self.top)
-        self.from_master = button(gtr("g79.from_master"), name="fromMasterButton")
+        self.from_master = button(tr("g79.from_master"), name="fromMasterButton")
         self.person = PersonForm(self.from_master)
         self.body.addWidget(self.person)
-        self.submit = button(gtr("g79.submit"), primary=True, name="submitButton")
+        self.submit = button(tr("g79.submit"), primary=True, name="submitButton")
         self.body.addWidget(row(self.submit))
         self.body.addStretch(1)
         self.read_face.clicked.connect(self.on_read_face)
@@ -143,7 +143,7 @@ class AddRegisterScreen(GrantScreen):
 
     def _done(self, done: Any) -> None:
         screen = self.ctx.navigate("g78", business_id=self.read.business_id if self.read else "")
-        screen.status.info(gtr("g79.done", mykey_id=done.mykey_id, amount=f"{done.amount:,}",
+        screen.status.info(tr("g79.done", mykey_id=done.mykey_id, amount=f"{done.amount:,}",
                                txn_no=done.txn_no))
 
     def _field_errors(self, exc: BaseException) -> bool:

@@ -5,6 +5,7 @@ import logging
 import re
 from typing import Any
 
+from terminal_app.messages import message
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -45,7 +46,7 @@ class CredentialsScreen(Screen):
     def validate(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         if not TERMINAL_ID.match(self.terminal_id.text().strip()):
-            errors["terminal_id"] = tr("s09.bad_id")
+            errors["terminal_id"] = message("terminal_id_format")
         if not self.password.text():
             errors["password"] = tr("s09.no_password")
         return errors

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from terminal_app.grant_support.mobile import MobileGrantService
 from terminal_app.grant_support.store import GrantStore
 from terminal_app.grant_support.support import BusinessSupportService
+
+if TYPE_CHECKING:
+    from terminal_app.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ class GrantServices:
         self.store.close()
 
 
-def build_grant_services(services: Any) -> GrantServices:
+def build_grant_services(services: Services) -> GrantServices:
     """Grant services for the terminal of `services` (terminal_app.services.container)."""
     store = GrantStore(services.config.home / STORE_NAME)
     support = BusinessSupportService(services.session, services.cards, store)

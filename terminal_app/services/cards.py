@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from terminal_app.domain import rules
 from terminal_app.domain.models import CardRead
@@ -20,10 +20,14 @@ from terminal_app.messages import message
 from terminal_app.services.errors import device_errors
 from terminal_app.services.session import CloudSession
 
+if TYPE_CHECKING:
+    from drivers.card.base import CardReader
+    from drivers.card.jpki import AuthCertificate, MyNumberCard
+
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
-ReaderFactory = Callable[[], Any]
+ReaderFactory = Callable[[], "CardReader"]
 
 
 def _quiet(text: str, fraction: float) -> None:
@@ -36,11 +40,11 @@ class CardService:
     def __init__(self, session: CloudSession, reader_factory: ReaderFactory) -> None:
         self.session = session
         self._reader_factory = reader_factory
-        self._reader: Any = None
+        self._reader: CardReader | None = None
         self._lock = threading.Lock()
 
     @property
-    def reader(self) -> Any:
+    def reader(self) -> CardReader:
         if self._reader is None:
             with device_errors():
                 self._reader = self._reader_factory()
@@ -66,7 +70,7 @@ class CardService:
         return True
 
     @contextmanager
-    def card(self, progress: Progress = _quiet) -> Iterator[Any]:
+    def card(self, progress: Progress = _quiet) -> Iterator[MyNumberCard]:
         """A connected drivers.card MyNumberCard; the card is powered down on exit."""
         from drivers.card.jpki import MyNumberCard
 
@@ -75,7 +79,7 @@ class CardService:
             with self.reader.connect() as conn:
                 yield MyNumberCard(conn)
 
-    def read_certificate(self, progress: Progress = _quiet) -> Any:
+    def read_certificate(self, progress: Progress = _quiet) -> AuthCertificate:
         """The user-authentication certificate (no PIN needed)."""
         with self.card(progress) as card:
             progress(message("progress_certificate"), 0.2)

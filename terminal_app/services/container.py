@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from keyring.backend import KeyringBackend
 
@@ -20,17 +21,22 @@ from terminal_app.api.transport import RequestsTransport, Transport
 from terminal_app.config import TerminalConfig
 from terminal_app.credentials import CredentialStore
 from terminal_app.outbox import Outbox, OutboxStore
-from terminal_app.services.cards import CardService
+from terminal_app.services.cards import CardService, ReaderFactory
 from terminal_app.services.mykey_ids import MykeyIdService
 from terminal_app.services.points import PointService
 from terminal_app.services.postal import PostalService
-from terminal_app.services.receipts import ReceiptService
+from terminal_app.services.receipts import PrinterFactory, ReceiptService
 from terminal_app.services.recheck import RecheckService
 from terminal_app.services.registration import RegistrationService
 from terminal_app.services.reports import ReportService
-from terminal_app.services.service_ids import ServiceIdService
+from terminal_app.services.service_ids import KeystrokeFactory, ServiceIdService
 from terminal_app.services.session import CloudSession, default_fingerprint
 from terminal_app.services.vouchers import VoucherService
+
+if TYPE_CHECKING:
+    from drivers.card.base import CardReader
+    from drivers.keyboard.sender import KeystrokeSender
+    from drivers.printer.printer import Printer
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +62,10 @@ class Services:
 
 
 def build_services(config: TerminalConfig, *, transport: Transport | None = None,
-                   reader: Any = None, printer: Any = None, keystrokes: Any = None,
+                   reader: CardReader | None = None, printer: Printer | None = None,
+                   keystrokes: KeystrokeSender | None = None,
                    keyring_backend: KeyringBackend | None = None,
-                   fingerprint: Any = None) -> Services:
+                   fingerprint: Callable[[], str] | None = None) -> Services:
     """Wire every service for the terminal living in `config.home`."""
     config.home.mkdir(parents=True, exist_ok=True)
     outbox = Outbox(OutboxStore(config.outbox_path), retries=config.http_retries,
@@ -66,7 +73,7 @@ def build_services(config: TerminalConfig, *, transport: Transport | None = None
     session = CloudSession(config, transport or RequestsTransport(config.cloud_url),
                            CredentialStore(config.home, keyring_backend), outbox,
                            fingerprint or default_fingerprint)
-    cards = CardService(session, (lambda: reader) if reader is not None else _reader(config))
+    cards = CardService(session, _reader(config, reader))
     points = PointService(session, config.effective_merge_folder)
     return Services(
         config, session, RegistrationService(session), PostalService(), cards,
@@ -77,32 +84,35 @@ def build_services(config: TerminalConfig, *, transport: Transport | None = None
         MykeyIdService(session, cards), RecheckService(session, points))
 
 
-def _reader(config: TerminalConfig) -> Any:
-    def open_configured() -> Any:
+def _reader(config: TerminalConfig, reader: CardReader | None) -> ReaderFactory:
+    if reader is not None:
+        return lambda: reader
+
+    def open_configured() -> CardReader:
         from drivers.card.reader import open_reader
 
         return open_reader(config.reader_spec)
     return open_configured
 
 
-def _printer(config: TerminalConfig, printer: Any) -> Any:
+def _printer(config: TerminalConfig, printer: Printer | None) -> PrinterFactory | None:
     if printer is not None:
         return lambda: printer
     if not config.printer_spec:
         return None
 
-    def open_configured() -> Any:
+    def open_configured() -> Printer:
         from drivers.printer.printer import Printer
 
         return Printer.from_config(config.printer_spec, config.printer_profile)
     return open_configured
 
 
-def _keystrokes(config: TerminalConfig, keystrokes: Any) -> Any:
+def _keystrokes(config: TerminalConfig, keystrokes: KeystrokeSender | None) -> KeystrokeFactory:
     if keystrokes is not None:     # an injected sender is borrowed, never closed here
         return lambda: contextlib.nullcontext(keystrokes)
 
-    def open_configured() -> Any:
+    def open_configured() -> KeystrokeSender:
         from drivers.keyboard import open_keystroke_sender
 
         return open_keystroke_sender(config.keystroke_spec)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.domain.models import (
@@ -22,9 +22,12 @@ from terminal_app.domain.models import (
 )
 from terminal_app.services.errors import device_errors
 
+if TYPE_CHECKING:
+    from drivers.printer.printer import Printer
+
 log = logging.getLogger(__name__)
 
-PrinterFactory = Callable[[], Any]
+PrinterFactory = Callable[[], "Printer"]
 
 
 def point_use_document(receipt: Receipt) -> Any:
@@ -88,7 +91,7 @@ class ReceiptService:
     def __init__(self, printer_factory: PrinterFactory | None, profile: str) -> None:
         self._factory = printer_factory
         self.profile = profile
-        self._printer: Any = None
+        self._printer: Printer | None = None
         self._lock = threading.Lock()
 
     @property

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from terminal_app.domain import rules
 from terminal_app.domain.errors import UserFacingError
@@ -17,10 +18,13 @@ from terminal_app.domain.models import CardRead, ServiceIdLookup, ServiceIdRegis
 from terminal_app.services.cards import CardService, Progress, _quiet
 from terminal_app.services.session import CloudSession
 
+if TYPE_CHECKING:
+    from drivers.keyboard.sender import KeystrokeSender
+
 log = logging.getLogger(__name__)
 
 LOOKUP_MODES = ("number", "barcode", "handoff", "label")
-KeystrokeFactory = Callable[[], Any]
+KeystrokeFactory = Callable[[], AbstractContextManager["KeystrokeSender"]]
 
 
 class ServiceIdService:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -15,6 +15,10 @@ from terminal_app.ui.context import UiContext
 from terminal_app.ui.main_window import MainWindow, WatchedJobs
 from terminal_app.ui.strings import APP_TITLE
 from terminal_app.ui.wedge import WedgeFilter
+
+if TYPE_CHECKING:
+    from terminal_app.config import TerminalConfig
+    from terminal_app.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +44,13 @@ def _install_qt_translation(app: QApplication) -> None:
         log.info("Qt's Japanese translation not found in %s", folder)
 
 
-def wedge_config(config: Any) -> WedgeConfig:
+def wedge_config(config: TerminalConfig) -> WedgeConfig:
     return WedgeConfig(max_gap_s=config.wedge_max_gap_ms / 1000.0,
                        min_length=config.wedge_min_length, prefix=config.wedge_prefix,
                        suffix=config.wedge_suffix)
 
 
-def install_wedge(app: QApplication, window: MainWindow, config: Any) -> WedgeFilter:
+def install_wedge(app: QApplication, window: MainWindow, config: TerminalConfig) -> WedgeFilter:
     """Feed every key press to the wedge detector; completed scans go to the current screen."""
     def deliver(text: str) -> None:
         handler = getattr(window.current, "scanned", None)
@@ -58,7 +62,7 @@ def install_wedge(app: QApplication, window: MainWindow, config: Any) -> WedgeFi
     return wedge
 
 
-def build_window(services: Any, version: str, *, wedge: bool = True) -> MainWindow:
+def build_window(services: Services, version: str, *, wedge: bool = True) -> MainWindow:
     """The main window over the core's `services` (not shown yet; navigate("start") to begin)."""
     app = qt_app()
     window = MainWindow(UiContext(services, WatchedJobs()), version)

@@ -3,12 +3,12 @@ person form (画面72/79)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from terminal_app.grant_support.models import PERSON_FIELDS, GrantBusiness, Person
 from terminal_app.grant_support.services import GrantServices, build_grant_services
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import Screen
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -19,13 +19,11 @@ MAX_LENGTHS = {"name": 50, "birth_date": 20, "address": 120, "sex": 8, "phone": 
                "email": 255, "notes": 200}
 
 
-def grant_services(ctx: Any) -> GrantServices:
+def grant_services(ctx: UiContext) -> GrantServices:
     """The grant services of this window (made on first use, kept on the UI context)."""
-    made = getattr(ctx, "grant_services", None)
-    if made is None:
-        made = build_grant_services(ctx.services)
-        ctx.grant_services = made
-    return made
+    if ctx.grant_services is None:
+        ctx.grant_services = build_grant_services(ctx.services)
+    return ctx.grant_services
 
 
 class GrantScreen(Screen):
@@ -34,7 +32,7 @@ class GrantScreen(Screen):
     grant_title = ""
     menu_target: str | None = "g70"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.title_label.setText(tr(self.grant_title))
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.support import DuplicateEntry
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen, PersonForm
 from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
@@ -23,7 +24,7 @@ class GrantEntryScreen(GrantScreen):
     screen_id = "g72"
     grant_title = "g72.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.body.addWidget(label(tr("g72.lead"), "lead"))
         self.business = BusinessPicker()

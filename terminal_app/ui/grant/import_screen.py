@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit
 
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant import files
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
 from terminal_app.ui.grant.strings import tr
@@ -25,7 +26,7 @@ class GrantImportScreen(GrantScreen):
     screen_id = "g71"
     grant_title = "g71.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.ask_save: Callable[[str], Path | None] = lambda name: files.ask_save_path(self, name)
         self.ask_open: Callable[[], Path | None] = lambda: files.ask_open_path(self)

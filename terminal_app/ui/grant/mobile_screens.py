@@ -6,6 +6,7 @@ import logging
 import threading
 from typing import Any
 
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
 from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
@@ -20,7 +21,7 @@ class MobileMenuScreen(GrantScreen):
     screen_id = "g74"
     grant_title = "g74.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         for key, target in (("g74.sync", "g76"), ("g74.grant", "g77")):
             widget = button(tr(key) + "  >", name=f"menu_{target}")
@@ -43,7 +44,7 @@ class MobileSyncScreen(GrantScreen):
     grant_title = "g76.title"
     menu_target = "g74"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.body.addWidget(label(tr("g76.lead"), "lead"))
         self.business = BusinessPicker()
@@ -72,7 +73,7 @@ class MobileGrantScreen(GrantScreen):
     grant_title = "g77.title"
     menu_target = "g74"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.stop_event = threading.Event()
         self.reading = False

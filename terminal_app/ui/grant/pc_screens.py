@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox
 
 from terminal_app.grant_support.models import PERSON_FIELDS
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant.common import GrantScreen
 from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
@@ -22,7 +23,7 @@ class GrantLoginScreen(GrantScreen):
     grant_title = "g68.title"
     menu_target = None
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.next_screen = "g70"
         self.next_kwargs: dict[str, Any] = {}
@@ -72,7 +73,7 @@ class GrantSettingsScreen(GrantScreen):
     screen_id = "g69"
     grant_title = "g69.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.then = "g70"
         self.then_kwargs: dict[str, Any] = {}
@@ -107,7 +108,7 @@ class GrantMenuScreen(GrantScreen):
     entries = (("g70.import_note", "g70.import", "g71"), ("g70.entry_note", "g70.entry", "g72"),
                ("g70.roster_note", "g70.roster", "g73"))
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.buttons = {}
         for note, text, target in self.entries:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QTableWidget, Q
 
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.models import RosterPage, RosterRow, today_jst
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant import files
 from terminal_app.ui.grant.common import BusinessPicker, GrantScreen
 from terminal_app.ui.grant.strings import tr
@@ -32,7 +33,7 @@ class GrantRosterScreen(GrantScreen):
     screen_id = "g73"
     grant_title = "g73.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.ask_save: Callable[[str], Path | None] = lambda name: files.ask_save_path(self, name)
         self.page_no = 1

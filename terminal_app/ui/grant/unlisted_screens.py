@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 from terminal_app.domain.errors import FieldErrors
 from terminal_app.grant_support.mobile import UploadSummary
 from terminal_app.grant_support.models import OfflineRead
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.grant.common import GrantScreen, PersonForm
 from terminal_app.ui.grant.strings import tr
 from terminal_app.ui.screens.base import button, label
@@ -26,7 +27,7 @@ class UnlistedScreen(GrantScreen):
     grant_title = "g78.title"
     menu_target = "g74"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.business_id = ""
         self.body.addWidget(label(tr("g78.lead"), "lead"))
@@ -91,7 +92,7 @@ class AddRegisterScreen(GrantScreen):
     grant_title = "g79.title"
     menu_target = "g74"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.read: OfflineRead | None = None
         self.body.addWidget(label(tr("g79.lead"), "lead"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from terminal_app.domain import rules
 from terminal_app.domain.errors import UserFacingError
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.errors import describe
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import points, tr
@@ -39,7 +40,7 @@ class PointFlowScreen(Screen):
     amount_lead_key = "amount.lead"
     print_key = "flow.print"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         self.title_key = self.titles[0]
         super().__init__(ctx)
         self.pages = QStackedWidget()

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from terminal_app.messages import message
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -22,7 +23,7 @@ class CredentialsScreen(Screen):
     title_key = "s09.title"
     menu_target = None
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.body.addWidget(label(tr("s09.lead"), "lead"))
         self.form = FormGrid()

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox
 
 from terminal_app.domain.contact import ContactForm, contact_errors
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -36,7 +37,7 @@ class ContactScreen(Screen):
     title_key = "s10.title"
     menu_target = None
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.category_label = label("", "sectionTitle")
         self.body.addWidget(self.category_label)

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QStackedWidget
 
 from terminal_app.domain.mykey import NOTICES, MykeyProfile
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -25,7 +26,7 @@ class MykeyIdScreen(Screen):
     screen_id = "s14"
     title_key = "s14.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
@@ -147,8 +148,8 @@ class MykeyIdScreen(Screen):
 
     def _fill_municipalities(self) -> None:
         self.base.clear()
-        municipality = getattr(self.ctx.terminal, "municipality", None)
-        if municipality is not None:
+        if self.ctx.terminal is not None:
+            municipality = self.ctx.terminal.municipality
             self.base.addItem(f"{municipality.code} {municipality.name}", municipality.code)
 
     def on_pin(self) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QPushButton
 
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 
@@ -29,7 +30,7 @@ class MenuScreen(Screen):
     )
     note_key = "s22.note"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.buttons: dict[str, QPushButton] = {}
         for text_key, target, _ in self.entries:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QButtonGroup, QRadioButton, QStackedWidget
 
 from terminal_app.domain import rules
 from terminal_app.domain.errors import UserFacingError
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, line_edit, row
@@ -24,7 +25,7 @@ class ServiceIdRegisterScreen(Screen):
     screen_id = "s23"
     title_key = "s23.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)

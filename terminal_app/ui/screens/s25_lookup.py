@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget
 
 from drivers import barcode
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.errors import describe
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
@@ -29,7 +30,7 @@ class ServiceIdLookupScreen(Screen):
     screen_id = "s25"
     title_key = "s25.title"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
@@ -82,10 +83,9 @@ class ServiceIdLookupScreen(Screen):
         self.result = None
         self.pages.setCurrentIndex(0)
         self.title_label.setText(tr("s25.title"))
-        business = getattr(self.ctx.terminal, "id_business", None)
-        mode = getattr(business, "lookup_mode", "number")
-        self.mode_note.setText(tr("s25.this_mode", name=getattr(business, "name", ""),
-                                  mode=tr(f"mode.{mode}")) if business else "")
+        business = self.ctx.terminal.id_business if self.ctx.terminal else None
+        self.mode_note.setText(tr("s25.this_mode", name=business.name,
+                                  mode=tr(f"mode.{business.lookup_mode}")) if business else "")
 
     def on_lookup(self) -> None:
         service = self.ctx.services.service_ids

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout
 
 from terminal_app.domain import rules
 from terminal_app.domain.errors import UserFacingError
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.errors import describe
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import points, tr
@@ -37,7 +38,7 @@ class RedeemScreen(Screen):
     title_key = "s35.title"
     menu_target = "points"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)

@@ -49,8 +49,8 @@ class MergeScreen(PointFlowScreen):
         self.fill_user(self.user)
 
     def fill_user(self, block: InfoBlock) -> None:
-        business = getattr(self.ctx.terminal, "id_business", None)
-        block.set("street", str(getattr(business, "name", "") or ""))
+        business = self.ctx.terminal.id_business if self.ctx.terminal else None
+        block.set("street", business.name if business else "")
         block.set("customer", str(getattr(self.card, "customer_id", "") or ""))
 
     def card_read(self, card: Any) -> None:

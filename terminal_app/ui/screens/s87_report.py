@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal_app.domain.models import JST
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, button, label
 from terminal_app.ui.strings import tr
 from terminal_app.ui.widgets.form import FormGrid, row
@@ -45,7 +46,7 @@ class ReportScreen(Screen):
     title_key = "s87.title"
     menu_target = "points"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.choose_path: Callable[[str], str] = self._ask_path
         self.body.addWidget(label(tr("s87.lead"), "lead"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from terminal_app.ui.context import UiContext
 from terminal_app.ui.screens.base import Screen, label
 from terminal_app.ui.strings import tr
 
@@ -18,7 +19,7 @@ class StartScreen(Screen):
     title_key = "start.title"
     menu_target = None
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.body.addWidget(label("", "lead"))
         self.body.addStretch(1)

@@ -15,7 +15,7 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from cloud_api.messages import message
+from cloud_api.messages import CATALOGUE, message
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,17 @@ class ApiError(Exception):
 
     @property
     def detail(self) -> str:
-        return message(self.code, **self.params)
+        return api_message(self.code, **self.params)
+
+
+def api_message(code: str, **params: Any) -> str:
+    """The Japanese text of an API error or field error, never a bare code: a code without a text
+    (a bug, logged) answers with the generic bad_request text, so the client still shows a sentence
+    while `code` stays what it branches on."""
+    if code not in CATALOGUE:
+        log.error("API error code %r has no text; answering with bad_request's", code)
+        return message("bad_request")
+    return message(code, **params)
 
 
 class ValidationError(ApiError):

@@ -1,9 +1,12 @@
 """The cloud's message catalogue: every user-visible error text, Japanese first.
 
 Codes are stable (clients branch on them); texts are for people. An English catalogue can be added
-beside JA with the same keys. Add new codes here, never inline a message in a view.
+beside JA with the same keys (`CATALOGUE.use(overlay)`). Add new codes here, never inline a message
+in a view.
 """
 from __future__ import annotations
+
+from drivers.catalogue import Catalogue
 
 JA: dict[str, str] = {
     # generic
@@ -198,6 +201,7 @@ JA: dict[str, str] = {
 }
 
 
-def message(code: str, **params: object) -> str:
-    text = JA.get(code, JA["bad_request"])
-    return text.format(**params) if params else text
+CATALOGUE = Catalogue("cloud_api", JA)
+# message(code, **params): the text, or the code itself (logged) when missing (drivers.catalogue);
+# API errors choose bad_request's text for an unknown code themselves (cloud_api.errors.api_message)
+message = CATALOGUE.message

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from drivers.catalogue import Catalogue
 from terminal_app.config import TerminalConfig
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.logging_setup import LOG_DIR, LOG_FILE, mask_secrets
@@ -41,13 +42,14 @@ MESSAGES = {
     "diagnostics_unsafe": "診断情報に秘密の情報が含まれる可能性があるため、作成を中止しました。"
                           "サポート窓口に連絡してください。",
 }
+CATALOGUE = Catalogue("terminal_app.diagnostics", MESSAGES)
 
 
 class DiagnosticsError(UserFacingError):
     """The export could not be made; nothing is left in the chosen folder."""
 
     def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code, MESSAGES[code].format(**params), **params)
+        super().__init__(code, CATALOGUE.message(code, **params), **params)
 
 
 def reader_status(config: TerminalConfig) -> str:

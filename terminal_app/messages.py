@@ -1,10 +1,12 @@
 """The terminal's Qt-free message catalogue: every user-visible text of the core, Japanese first.
 
 Services raise `UserFacingError(code, **params)`; the text comes from here so that an English
-catalogue can be added beside `JA` with the same keys. Receipt labels belong to drivers.printer,
-screen labels to terminal_app/ui.
+catalogue can be added beside `JA` with the same keys (`CATALOGUE.use(overlay)`). Receipt labels
+belong to drivers.printer, screen labels to terminal_app/ui.
 """
 from __future__ import annotations
+
+from drivers.catalogue import Catalogue
 
 JA: dict[str, str] = {
     # configuration and credentials
@@ -18,6 +20,7 @@ JA: dict[str, str] = {
     "fingerprint_unavailable": "端末識別情報を取得できませんでした。",
     "not_registered": "この端末はまだ登録されていません。端末IDと端末パスワードで登録してください。",
     "already_registered": "この端末は既に登録されています。",
+    "terminal_password_required": "端末パスワードを入力してください。",
     "registration_unconfirmed": "登録の結果を確認できませんでした（通信が途切れました）。登録が完了している場合がありますので、通信を確認してから活用ソフトを起動し直してください。",
     # cloud
     "cloud_unreachable": "自治体ポイント管理クラウドに接続できません。ネットワークを確認してください。",
@@ -82,7 +85,6 @@ JA: dict[str, str] = {
     "internal_error": "システムエラーが発生しました。（問い合わせ番号: {report_id}）",
     # grant business support (GRANT: 画面68-79)
     "grant_login_wrong_terminal": "この端末に登録されている端末ID（{terminal_id}）を入力してください。",
-    "grant_login_needs_password": "端末パスワードを入力してください。",
     "grant_not_grant_terminal": "この端末は付与事業用（エ）の端末ではありません。",
     "grant_no_business": "ポイント付与事業を選択してください。",
     "grant_unknown_business": "ポイント付与事業 {business_id} はこの自治体に登録されていません。",
@@ -112,10 +114,6 @@ JA: dict[str, str] = {
 }
 
 
-def message(code: str, **params: object) -> str:
-    """The Japanese text for `code`, formatted with `params`."""
-    text = JA.get(code, code)
-    try:
-        return text.format(**params) if params else text
-    except (KeyError, IndexError):
-        return text
+CATALOGUE = Catalogue("terminal_app", JA)
+# message(code, **params): the text, or the code itself (logged) when missing; see drivers.catalogue
+message = CATALOGUE.message

@@ -9,8 +9,7 @@ from typing import Any
 from flask import g, request
 
 from cloud_api.app import cloud
-from cloud_api.errors import ApiError, FieldError, ValidationError
-from cloud_api.messages import message
+from cloud_api.errors import ApiError, FieldError, ValidationError, api_message
 from cloud_api.services.cards import CardHolderRef, resolve_card_token
 from cloud_api.services.ledger.refs import MAX_AMOUNT
 from cloud_api.services.ledger.usable import UsableCache
@@ -25,7 +24,7 @@ CLIENT_REF = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def field(name: str, code: str, **params: object) -> FieldError:
-    return FieldError(name, code, message(code, **params))
+    return FieldError(name, code, api_message(code, **params))
 
 
 def check(errors: list[FieldError | None]) -> None:

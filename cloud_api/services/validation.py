@@ -9,8 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cloud_api.errors import FieldError, ValidationError
-from cloud_api.messages import message
+from cloud_api.errors import FieldError, ValidationError, api_message
 
 TERMINAL_ID = re.compile(r"^[0-9]{8}$")
 MYKEY_ID = re.compile(r"^[0-9A-Z]{8}$")
@@ -56,7 +55,7 @@ def is_prefecture_code(code: str) -> bool:
 
 
 def field_error(name: str, code: str, **params: Any) -> FieldError:
-    return FieldError(name, code, message(f"acct_field_{code}", **params))
+    return FieldError(name, code, api_message(f"acct_field_{code}", **params))
 
 
 def check_text(data: dict[str, Any], name: str, max_len: int, required: bool = True,

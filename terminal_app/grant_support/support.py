@@ -80,7 +80,7 @@ class BusinessSupportService:
         if rules.clean(terminal_id) != credential.terminal_id:
             raise UserFacingError("grant_login_wrong_terminal", terminal_id=credential.terminal_id)
         if not password:
-            raise UserFacingError("grant_login_needs_password")
+            raise UserFacingError("terminal_password_required")
         precheck = self.session.public_client().precheck(credential.terminal_id, password)
         if precheck.category != "E":
             raise UserFacingError("grant_not_grant_terminal")

@@ -2,7 +2,7 @@
 
 Every string the clerk sees goes through `tr(key, **values)`. Keys are stable identifiers so a
 translation only has to provide another table with the same keys (`CATALOGUE.use(overlay)`).
-Texts the Qt-free core also shows (validation of 画面9, amounts, validity) are not repeated here:
+Texts the Qt-free core also shows (画面9's validation, amounts, validity) are not repeated here:
 the screens take them from terminal_app.messages.
 """
 from __future__ import annotations
@@ -34,7 +34,6 @@ JA: dict[str, str] = {
     "s09.lead": "端末IDと端末パスワードを入力し、「登録」ボタンをクリックしてください。",
     "s09.terminal_id": "端末ID",
     "s09.password": "端末パスワード",
-    "s09.no_password": "端末パスワードを入力してください。",
     "s09.submit": "登録",
     "s09.checking": "端末IDと端末パスワードを確認しています…",
     # 画面10

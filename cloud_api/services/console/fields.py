@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cloud_api.errors import FieldError
+from cloud_api.errors import FieldError, api_message
 from cloud_api.messages import message
 from cloud_api.services.validation import CONTROL, EMAIL
 
@@ -107,4 +107,4 @@ def parse_period(start: str, end: str, required: bool = True) -> tuple[tuple[dat
 
 
 def _err(name: str, code: str, key: str, rule: Rule, **params: object) -> FieldError:
-    return FieldError(name, code, message(key, label=rule.label, **params))
+    return FieldError(name, code, api_message(key, label=rule.label, **params))

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cloud_api.errors import FieldError, ValidationError
-from cloud_api.messages import message
+from cloud_api.errors import FieldError, ValidationError, api_message
 from cloud_api.models.accounts import GrantBusiness, Municipality, Point
 from cloud_api.models.grants import GrantPerson, GrantRosterEntry
 from cloud_api.services import validation
@@ -129,7 +128,7 @@ def _birth(where: str, value: Any, errors: list[FieldError]) -> date | None:
 
 
 def _error(field: str, code: str) -> FieldError:
-    return FieldError(field, code, message(code))
+    return FieldError(field, code, api_message(code))
 
 
 def merge_entries(session: Session, municipality_code: str, business_id: str, terminal_id: str,

@@ -20,8 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cloud_api.clock import JST, Clock
-from cloud_api.errors import ApiError, FieldError, ValidationError
-from cloud_api.messages import message
+from cloud_api.errors import ApiError, FieldError, ValidationError, api_message
 from cloud_api.models.accounts import GrantBusiness
 from cloud_api.models.grants import GrantUploadBatch, GrantUploadItem
 from cloud_api.services import jpki
@@ -111,7 +110,7 @@ def _time(value: Any) -> datetime | None:
 
 
 def _error(field: str, code: str) -> FieldError:
-    return FieldError(field, code, message(code))
+    return FieldError(field, code, api_message(code))
 
 
 @dataclass

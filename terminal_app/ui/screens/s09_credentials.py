@@ -49,7 +49,7 @@ class CredentialsScreen(Screen):
         if not TERMINAL_ID.match(self.terminal_id.text().strip()):
             errors["terminal_id"] = message("terminal_id_format")
         if not self.password.text():
-            errors["password"] = tr("s09.no_password")
+            errors["password"] = message("terminal_password_required")
         return errors
 
     def on_submit(self) -> None:

@@ -43,7 +43,7 @@ def validate_registration(body: dict[str, Any]) -> None:
     problems = [v.check_pattern(body, "customer_id", v.CUSTOMER_ID), v.check_bool(body, "address_notice")]
     if body.get("address_notice") is True:
         problems.append(v.check_pattern(body, "sign_cert_serial", v.HEX_SERIAL))
-    elif body.get("sign_cert_serial") not in (None, ""):
+    elif body.get("sign_cert_serial") is not None:   # "" too: null or absent, as documented
         problems.append(v.field_error("sign_cert_serial", "not_allowed"))
     v.raise_if(problems)
 

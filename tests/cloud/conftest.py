@@ -46,6 +46,9 @@ from cloud_api.services.terminal_auth import canonical_string
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
 CLIENT_VERSION = "0.1.0"
+# 画面10's contact, which registration requires (the place and name are the terminal's own)
+CONTACT = {"person": "川崎 太郎", "postal_code": "2130001", "address": "神奈川県川崎市高津区溝口1-1",
+           "phone": "044-000-0000", "email": "counter@example.jp"}
 # The hashes are slow by design; tests hash each distinct password once.
 _HASHES: dict[str, str] = {}
 
@@ -152,7 +155,8 @@ class Factory:
             state="active" if registered else "issued",
             public_key=key.public_b64 if registered else None,
             fingerprint=key.fingerprint if registered else None,
-            registered_at=NOW if registered else None))
+            registered_at=NOW if registered else None,
+            **(CONTACT if registered else {})))
         self.keys[terminal_id] = key
         return key
 

@@ -190,3 +190,16 @@ def test_405_carries_allow_for_the_api_and_the_console(world, client):
     page = client.put("/console/login")
     assert page.status_code == 405 and "Allow" in page.headers
     assert page.mimetype == "text/html"
+
+
+# A7: what docs/openapi.json calls invalid is refused
+
+def test_an_empty_signature_certificate_serial_is_refused_as_the_document_says(world,
+                                                                               signed_client):
+    from tests.cloud.ledger.world import STREET
+
+    body = {"card_token": world.token(STREET), "customer_id": "12345", "address_notice": False,
+            "sign_cert_serial": ""}
+    resp = signed_client(STREET).post("/api/v1/service-ids", body)
+    assert resp.status_code == 422
+    assert problem(resp)["errors"][0]["field"] == "sign_cert_serial"

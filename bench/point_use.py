@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/point_use.py [--db sqlite|postgres|both] [--terminals 16[,24,...]]
                                         [--seconds 15] [--workers 2] [--threads 16]
-                                        [--server granian|gunicorn] [--client wrk|python]
+                                        [--server granian|waitress] [--client wrk|python]
                                         [--runs 1]
 
 For each database it seeds a fresh cloud (川崎市, one point, N registered terminals with their
@@ -454,7 +454,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=THREADS, help="serve's PostgreSQL default")
-    ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    ap.add_argument("--server", choices=["granian", "waitress"], default="granian")
     ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
                     help="wrk replays requests signed in advance; python signs each request "
                          "in one process per terminal (the client then competes for the cores)")

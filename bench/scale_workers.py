@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--terminals", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--threads", type=int, default=point_use.THREADS)
-    ap.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    ap.add_argument("--server", choices=["granian", "waitress"], default="granian")
     args = ap.parse_args(argv)
     print(f"{'workers':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}"
           f"  (PostgreSQL, {args.server}, terminals={args.terminals},"

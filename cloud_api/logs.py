@@ -1,10 +1,9 @@
 """Logging of the cloud: plain text for people, or one JSON object per line for log pipelines.
 
 `MYKEY_LOG_FORMAT=json` (or `mykey-cloud serve --log-format json`) makes every record of the app
-and of the WSGI server (granian or gunicorn: server and access logs) a single JSON line: time
-(UTC, ISO 8601), level, logger, message, and the traceback under "exc" when there is one. Access
-lines carry method, path, status, duration (granian: duration_ms; gunicorn: duration_us, and
-bytes) and the proxy's X-Request-ID.
+and of the WSGI server (granian: server and access logs) a single JSON line: time (UTC,
+ISO 8601), level, logger, message, and the traceback under "exc" when there is one. Access lines
+carry method, path, status, duration_ms and the proxy's X-Request-ID.
 """
 from __future__ import annotations
 
@@ -14,20 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 TEXT_FORMAT = "%(levelname)s %(name)s: %(message)s"
-# gunicorn access-log atoms rendered as JSON fields (the formatter wraps the message as is).
-ACCESS_JSON = ('{"remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s", '
-               '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s, '
-               '"request_id": "%({x-request-id}i)s", "agent": "%(a)s"}')
-
-
-# The same fields from granian's access logger (its own atoms; headers as %(header{name})s).
+# granian's access log as JSON fields (its own atoms; headers as %(header{name})s).
 GRANIAN_ACCESS_JSON = ('{"remote": "%(addr)s", "method": "%(method)s", "path": "%(path)s", '
                        '"query": "%(query_string)s", "status": %(status)d, '
                        '"duration_ms": %(dt_ms).3f, "request_id": "%(header{x-request-id})s", '
                        '"agent": "%(header{user-agent})s"}')
 GRANIAN_ACCESS_TEXT = ('%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms '
                        'request_id=%(header{x-request-id})s')
-ACCESS_LOGGERS = ("gunicorn.access", "granian.access")
+ACCESS_LOGGERS = ("granian.access",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -58,15 +51,6 @@ def setup(log_format: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-
-
-def gunicorn_options(log_format: str) -> dict[str, Any]:
-    """gunicorn settings that route its error and access logs through the same format."""
-    if log_format != "json":
-        return {"accesslog": "-"}
-    return {"accesslog": "-", "access_log_format": ACCESS_JSON,
-            "logconfig_dict": _stdout_config({"()": "cloud_api.logs.JsonFormatter"},
-                                             ("gunicorn.error", "gunicorn.access"))}
 
 
 def granian_options(log_format: str) -> dict[str, Any]:

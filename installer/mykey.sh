@@ -52,7 +52,7 @@ install_python_packages() {
   log "installing Python packages into $VENV"
   "$PY" -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
   "$PY" -m pip install -q -e ".[test]" 2>&1 | grep -v "is ignored" || true
-  "$PY" -c "import flask, sqlalchemy, PySide6, smartcard, escpos" \
+  "$PY" -c "import flask, sqlalchemy, PySide6, smartcard, serial, usb" \
     || { log "Python packages did not install"; exit 1; }
   echo "$want" > "$stamp"
 }

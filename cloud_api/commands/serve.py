@@ -1,9 +1,9 @@
 """`mykey-cloud serve`: the cloud on a production WSGI server.
 
 granian (Rust HTTP core, one Python thread pool per worker process) is the default on Linux:
-measured with bench/point_use.py it serves the same Flask app with about twice the requests of
-gunicorn gthread per CPU and a much shorter tail. gunicorn stays available (`--server gunicorn`);
-waitress is the fallback where neither runs (Windows).
+measured with bench/point_use.py it served the same Flask app with about twice the requests of
+gunicorn gthread per CPU and a much shorter tail, so gunicorn was dropped. waitress is the server
+where granian does not run (Windows).
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import gc
 import logging
 import os
 import sys
-from typing import Any
 
 from flask import Flask
 
@@ -35,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ログの形式（既定: MYKEY_LOG_FORMAT または text）")
 
 
-SERVERS = ("granian", "gunicorn", "waitress")
+SERVERS = ("granian", "waitress")
 
 
 def default_server() -> str:
@@ -77,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
     server = getattr(args, "server", default_server())
     if server == "granian":
         return _granian(args)
-    if server == "gunicorn":
-        return _gunicorn(args)
     return _waitress(args)
 
 
@@ -92,29 +89,6 @@ def _granian(args: argparse.Namespace) -> int:
             interface=Interfaces.WSGI, workers=args.workers, blocking_threads=args.threads,
             backlog=1024, workers_kill_timeout=10,
             **logs.granian_options(args.log_format)).serve()
-    return 0
-
-
-def _gunicorn(args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def __init__(self, options: dict[str, Any]) -> None:
-            self.options = options
-            super().__init__()
-
-        def load_config(self) -> None:
-            for key, value in self.options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return serving_app()
-
-    # gthread: a worker keeps serving while one request waits on the database; no control
-    # socket (gunicorn 27 would put one at a fixed path in $HOME, shared by every server).
-    Server({"bind": f"{args.host}:{args.port}", "workers": args.workers,
-            "worker_class": "gthread", "threads": args.threads, "control_socket_disable": True,
-            "timeout": 60, "graceful_timeout": 10, **logs.gunicorn_options(args.log_format)}).run()
     return 0
 
 

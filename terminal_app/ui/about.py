@@ -35,7 +35,8 @@ class Licence:
 LICENCES: tuple[Licence, ...] = (
     Licence("Qt for Python (PySide6) / Qt 6", "LGPL-3.0", "https://www.qt.io/licensing/"),
     Licence("pyscard", "LGPL-2.1-or-later", "https://github.com/LudovicRousseau/pyscard"),
-    Licence("python-escpos", "MIT", "https://github.com/python-escpos/python-escpos"),
+    Licence("pyserial", "BSD-3-Clause", "https://github.com/pyserial/pyserial"),
+    Licence("pyusb", "BSD-3-Clause", "https://github.com/pyusb/pyusb"),
     Licence("python-barcode", "MIT", "https://github.com/WhyNotHugo/python-barcode"),
     Licence("qrcode", "BSD-3-Clause", "https://github.com/lincolnloop/python-qrcode"),
     Licence("Pillow", "MIT-CMU (HPND)", "https://python-pillow.org/"),

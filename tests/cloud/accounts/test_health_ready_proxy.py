@@ -45,25 +45,3 @@ def test_given_one_proxy_hop_when_forwarded_then_the_client_address_is_the_real_
                               environ_base={"REMOTE_ADDR": "127.0.0.1"})
         assert seen["addr"] == expected
 
-
-def test_serve_uses_threaded_workers_without_a_shared_control_socket(monkeypatch) -> None:
-    from cloud_api.commands import serve
-
-    captured: dict[str, object] = {}
-
-    class FakeBase:
-        def __init__(self) -> None:
-            self.cfg = type("Cfg", (), {"set": lambda _s, k, v: captured.__setitem__(k, v)})()
-            self.load_config()
-
-        def run(self) -> None:
-            captured["ran"] = True
-
-    import gunicorn.app.base
-
-    monkeypatch.setattr(gunicorn.app.base, "BaseApplication", FakeBase)
-    args = type("A", (), {"host": "127.0.0.1", "port": 8099, "workers": 3, "threads": 4,
-                          "log_format": "text"})()
-    assert serve._gunicorn(args) == 0
-    assert captured["worker_class"] == "gthread" and captured["threads"] == 4
-    assert captured["control_socket_disable"] is True and captured["ran"] is True

@@ -170,7 +170,7 @@ def test_given_menu_when_about_chosen_then_version_cloud_terminal_and_licences(
     text = box.text()
     for expected in ("マイキープラットフォーム等活用ソフト", "バージョン 0.1.0",
                      window.ctx.services.config.cloud_url, "未登録", "PySide6", "LGPL-3.0",
-                     "IPA Font License", "pyscard", "python-escpos"):
+                     "IPA Font License", "pyscard", "pyserial"):
         assert expected in text, expected
     assert "https://moji.or.jp/ipafont/license/" in box.detailedText()
 

@@ -38,6 +38,12 @@ class GroupCommit(Generic[T, R]):
         self._queue: list[_Ticket[T, R]] = []
         self._running = False
 
+    @property
+    def waiting(self) -> int:
+        """How many callers are queued for the next batch (not counting the one running)."""
+        with self._lock:
+            return len(self._queue)
+
     def submit(self, item: T) -> R:
         """Run `item` in a batch (perhaps leading it) and return its outcome."""
         ticket: _Ticket[T, R] = _Ticket(item)

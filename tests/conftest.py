@@ -3,13 +3,16 @@
 `MYKEY_TEST_DB=postgres` (set by `installer/mykey.sh test` on its second pass) makes `db_url`
 hand out a new, empty database on the private PostgreSQL server named by
 `MYKEY_TEST_DATABASE_URL`; otherwise it is a SQLite file in the test's tmp_path.
-Tests that use a database are marked `db` so that the second pass selects them.
+Tests that use a database are marked `db` so that the second pass selects them. A test marked
+`postgres_only("why not on SQLite")` is a database test too, and is skipped, with that reason, on
+the SQLite pass.
 """
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +25,7 @@ def _on_postgres() -> bool:
 
 
 @pytest.fixture
-def db_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def db_url(tmp_path: Path) -> Iterator[str]:
     if not _on_postgres():
         yield f"sqlite:///{tmp_path / 'cloud.sqlite3'}"
         return
@@ -42,8 +45,14 @@ def db_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
         admin.dispose()
 
 
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Tests that ask for a database are database tests (selected again on PostgreSQL)."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that ask for a database are database tests (selected again on PostgreSQL);
+    PostgreSQL-only tests are database tests that skip on SQLite."""
     for item in items:
-        if "db_url" in getattr(item, "fixturenames", ()):
+        postgres_only = item.get_closest_marker("postgres_only")
+        if postgres_only or "db_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+        if postgres_only and not _on_postgres():
+            why = postgres_only.kwargs.get("reason") or next(iter(postgres_only.args), "")
+            item.add_marker(pytest.mark.skip(
+                reason=f"PostgreSQL only (MYKEY_TEST_DB=postgres){': ' + why if why else ''}"))

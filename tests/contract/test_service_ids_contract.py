@@ -11,6 +11,7 @@ from drivers.keyboard import KeystrokeSender
 from drivers.printer.emulator.server import PrinterEmulator
 from terminal_app.api.errors import CloudError
 from terminal_app.domain.errors import UserFacingError
+from terminal_app.services.service_ids import ServiceIdService
 from tests.contract.conftest import World
 from tests.contract.helpers import registered, with_card
 from tests.recording_keys import RecordingInjector
@@ -61,7 +62,8 @@ def test_bad_customer_id_is_refused_before_sending(world: World) -> None:
 def test_hand_off_types_the_number_and_enter(world: World) -> None:
     injector = RecordingInjector()
     library = world.services(keystroke_terminator="tab")
-    library.service_ids._keystrokes = lambda: KeystrokeSender(injector)
+    library.service_ids = ServiceIdService(library.session, library.cards,   # a sender per use
+                                           lambda: KeystrokeSender(injector), "tab")
     library = _registered_again(world, library)
     card = with_card(world, library)
     library.service_ids.register(card, "180000000011")

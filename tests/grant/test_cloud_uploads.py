@@ -276,6 +276,7 @@ def test_roster_person_phone_and_email_follow_the_cloud_contact_rules() -> None:
     assert (entry.person["phone"], entry.person["email"]) == ("090-1111-2222", "taro@example.jp")
 
 
+@pytest.mark.postgres_only("SQLite's writers take turns whole (BEGIN IMMEDIATE): no race to lose")
 def test_a_device_losing_the_race_for_its_second_person_keeps_no_grant_of_them(
         cloud_db: Any, demo_world: Any, db_url: str) -> None:
     """GIVEN device B granting KEY34567, its transaction not yet committed WHEN device A uploads
@@ -284,8 +285,6 @@ def test_a_device_losing_the_race_for_its_second_person_keeps_no_grant_of_them(
     B's number and A's own ledger grant of KEY34567 is rolled back with its savepoint: one grant
     each. (The savepoint must cover the ledger statements although they run on the DB-API
     connection, not through the ORM - the person is A's second.)"""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite's writers take turns whole (BEGIN IMMEDIATE): no race to lose")
     put_roster(cloud_db, "MY123456", "KEY34567")
     terminals = [context(cloud_db), add_second_grant_terminal(cloud_db)]
     store = jpki.trust_store(demo_world.ca_dir)

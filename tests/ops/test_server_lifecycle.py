@@ -4,7 +4,6 @@ migrated from empty, /api/v1/health answers, SIGTERM stops it cleanly, and data 
 restart. Skipped until the cloud team's commands exist."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import secrets
@@ -25,20 +24,6 @@ from tests.ops.conftest import free_port
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
-
-
-def _missing(module: str) -> bool:
-    return importlib.util.find_spec(module) is None
-
-
-pytestmark = pytest.mark.skipif(
-    _missing("cloud_api.commands.serve"),
-    reason="`mykey-cloud serve` (cloud_api.commands.serve) is not written yet")
-
-needs_init_db = pytest.mark.skipif(_missing("cloud_api.commands.db"),
-                                   reason="`mykey-cloud init-db` (cloud_api.commands.db) missing")
-needs_demo = pytest.mark.skipif(_missing("cloud_api.commands.demo"),
-                                reason="`mykey-cloud demo-data` (cloud_api.commands.demo) missing")
 
 
 def cli() -> list[str]:
@@ -120,7 +105,6 @@ def alembic_version(url: str) -> list[str]:
         engine.dispose()
 
 
-@needs_init_db
 def test_given_an_empty_database_when_init_db_runs_twice_then_schema_at_head_once(cloud_env):
     url = cloud_env["DATABASE_URL"]
     assert table_counts(url) == {}
@@ -131,11 +115,9 @@ def test_given_an_empty_database_when_init_db_runs_twice_then_schema_at_head_onc
     assert alembic_version(url) == head
 
 
-@needs_init_db
-@needs_demo
 def test_given_demo_data_when_the_server_restarts_then_the_data_is_still_there(cloud_env,
                                                                               tmp_path):
-    """Also: health and meta answer, SIGTERM stops gunicorn cleanly (checked by `serving`)."""
+    """Also: health and meta answer, SIGTERM stops the server cleanly (checked by `serving`)."""
     url, log = cloud_env["DATABASE_URL"], tmp_path / "serve.log"
     run_cli(cloud_env, "init-db")
     with serving(cloud_env, log) as port:

@@ -193,6 +193,7 @@ def test_signature_certificate_is_not_an_auth_certificate(museum) -> None:
     assert resp.status_code == 422 and problem(resp)["code"] == "card_certificate_invalid"
 
 
+@pytest.mark.postgres_only("SQLite's writers take turns whole (BEGIN IMMEDIATE)")
 def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
         museum, sessions, settings, db_url) -> None:
     """GIVEN a re-issued card whose first read is linking it (not yet committed) WHEN a second
@@ -205,8 +206,6 @@ def test_two_first_reads_of_a_reissued_card_at_once_both_find_the_holder(
     from cloud_api.services import jpki
     from cloud_api.services.cards import holder_for_certificate
 
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite's writers take turns whole (BEGIN IMMEDIATE)")
     _, ca, factory = museum
     old = new_card(ca, NOW)
     enrol(factory, old)

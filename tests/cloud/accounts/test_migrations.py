@@ -11,8 +11,8 @@ from cloud_api import models
 from cloud_api.migrations import INITIAL_REV, alembic_config, upgrade
 
 
-def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
-    upgrade(db_url)
+def _assert_schema_at_head(db_url: str) -> None:
+    """The database is at the head revision and its schema is exactly the models'."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -26,9 +26,15 @@ def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
         engine.dispose()
 
 
+def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
+    upgrade(db_url)
+    _assert_schema_at_head(db_url)
+
+
 def test_upgrade_twice_is_harmless(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)
+    _assert_schema_at_head(db_url)
 
 
 def test_history_is_linear_from_the_initial_revision() -> None:
@@ -37,11 +43,10 @@ def test_history_is_linear_from_the_initial_revision() -> None:
     assert [r.revision for r in script.walk_revisions()][-1] == INITIAL_REV
 
 
+@pytest.mark.postgres_only("SQLite has no stored functions: the Python ledger is used there")
 def test_migrated_ledger_functions_equal_the_models(db_url: str) -> None:
     """GIVEN PostgreSQL WHEN migrated from empty and WHEN made by create_all THEN the ledger's
     PL/pgSQL functions are the same (a migration keeps its own copy of the function text)."""
-    if not db_url.startswith("postgresql"):
-        return   # SQLite has no stored functions: the Python ledger is used there
     from sqlalchemy import text
 
     from cloud_api.models.ledger_functions import FUNCTIONS
@@ -60,11 +65,10 @@ def test_migrated_ledger_functions_equal_the_models(db_url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.postgres_only("SQLite has no stored functions")
 def test_downgrading_0007_restores_the_ledger_debit_of_0005(db_url: str) -> None:
     """GIVEN PostgreSQL at head WHEN downgraded to 0006 THEN ledger_debit is revision 0005's
     again (it walks every lot), and upgraded again it is the models' (usable lots only)."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has no stored functions")
     from alembic import command
     from sqlalchemy import text
 

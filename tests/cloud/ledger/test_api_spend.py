@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.cloud.conftest import problem
 from tests.cloud.ledger.world import CHAMBER, MUSEUM, TOKUSHIMA
 
@@ -129,19 +131,18 @@ def test_event_point_only_at_selected_terminal_inside_its_period(world, grant_vi
     assert world.ledger_counts() == before
 
 
+@pytest.mark.postgres_only(
+    "lock_timeout is PostgreSQL's (SQLite's writers wait in its busy handler)")
 def test_a_spend_that_waits_too_long_for_a_lock_is_a_503_and_the_retry_applies_once(
         world, grant_via_api, signed_client, app, db_url):
     """GIVEN another transaction holding the holder's account (PostgreSQL, lock_timeout 300 ms)
     WHEN a spend arrives THEN 503 database_busy in Japanese with Retry-After, nothing changed;
     the terminal's retry with the same Idempotency-Key then applies once."""
-    import pytest
     from sqlalchemy import create_engine, text
 
     from cloud_api.models.ledger import HOLDER
     from cloud_api.services.ledger.accounts import account_key
 
-    if not db_url.startswith("postgresql"):
-        pytest.skip("lock_timeout is PostgreSQL's (SQLite's writers wait in its busy handler)")
     grant_via_api(1000)
     engine = app.extensions["mykey"].engine
     with engine.connect() as conn:

@@ -50,7 +50,7 @@ def test_callers_arriving_during_a_batch_share_the_next_one() -> None:
         first = pool.submit(commit.submit, 0)
         _wait_for(lambda: len(batches) == 1)
         rest = [pool.submit(commit.submit, n) for n in range(1, 6)]
-        _wait_for(lambda: len(commit._queue) == 5)
+        _wait_for(lambda: commit.waiting == 5)
         release.set()
         assert first.result() == 0 and [f.result() for f in rest] == [10, 20, 30, 40, 50]
     assert batches[0] == [0] and sorted(batches[1]) == [1, 2, 3, 4, 5] and len(batches) == 2
@@ -75,7 +75,7 @@ def test_an_error_reaches_every_caller_of_its_batch_and_no_other() -> None:
         first = pool.submit(commit.submit, 1)
         _wait_for(lambda: len(calls) == 1)
         failing = [pool.submit(commit.submit, n) for n in (2, 3)]
-        _wait_for(lambda: len(commit._queue) == 2)
+        _wait_for(lambda: commit.waiting == 2)
         release.set()
         assert first.result() == 1
         for future in failing:
@@ -85,10 +85,7 @@ def test_an_error_reaches_every_caller_of_its_batch_and_no_other() -> None:
 
 
 # ---------------------------------------------------------------- PostgreSQL: the HTTP path
-@pytest.fixture
-def postgres_only(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the group commit of point uses runs on PostgreSQL only")
+POSTGRES_ONLY = pytest.mark.postgres_only("the group commit of point uses runs on PostgreSQL only")
 
 
 def _spend_body(world, amount: int) -> dict:  # type: ignore[no-untyped-def]
@@ -120,8 +117,9 @@ def _held_batches(app, monkeypatch):  # type: ignore[no-untyped-def]
     return commit, sizes, release
 
 
+@POSTGRES_ONLY
 def test_a_batch_makes_the_common_uses_and_the_others_get_the_general_answers(
-        app, world, grant_via_api, signed_client, monkeypatch, postgres_only):
+        app, world, grant_via_api, signed_client, monkeypatch):
     grant_via_api(100)
     client = signed_client(MUSEUM)
     warm = [client.post("/api/v1/spend", _spend_body(world, 1)) for _ in range(2)]
@@ -161,7 +159,7 @@ def test_a_batch_makes_the_common_uses_and_the_others_get_the_general_answers(
         blocker = pool.submit(send, blocker_body, blocker_headers)     # the held first batch
         _wait_for(lambda: len(sizes) == 1)
         futures = {name: pool.submit(send, body, headers) for name, body, headers in requests}
-        _wait_for(lambda: len(commit._queue) == len(requests))
+        _wait_for(lambda: commit.waiting == len(requests))
         release.set()
         got = {name: f.result() for name, f in futures.items()}
         assert blocker.result().status_code == 201
@@ -186,8 +184,9 @@ def test_a_batch_makes_the_common_uses_and_the_others_get_the_general_answers(
         assert verify(s) == []
 
 
+@POSTGRES_ONLY
 def test_a_failed_batch_sends_every_use_down_the_general_path(
-        app, world, grant_via_api, signed_client, monkeypatch, postgres_only, caplog):
+        app, world, grant_via_api, signed_client, monkeypatch, caplog):
     grant_via_api(50)
     client = signed_client(MUSEUM)
     assert client.post("/api/v1/spend", _spend_body(world, 1)).status_code == 201
@@ -204,8 +203,9 @@ def test_a_failed_batch_sends_every_use_down_the_general_path(
         assert verify(s) == []
 
 
+@POSTGRES_ONLY
 def test_one_key_twice_in_a_batch_applies_once(app, world, grant_via_api, signed_client,
-                                               monkeypatch, postgres_only):
+                                               monkeypatch):
     """Both copies pass the key check (neither record exists yet) and are debited; inserting
     the second record fails on the unique key, the batch is rolled back, and the general path
     makes one and replays it to the other."""
@@ -228,7 +228,7 @@ def test_one_key_twice_in_a_batch_applies_once(app, world, grant_via_api, signed
         first = pool.submit(send, blocker_body, blocker)
         _wait_for(lambda: len(sizes) == 1)
         futures = [pool.submit(send, body, headers) for headers in copies]
-        _wait_for(lambda: len(commit._queue) == 2)
+        _wait_for(lambda: commit.waiting == 2)
         release.set()
         answers = [f.result() for f in futures]
         assert first.result().status_code == 201

@@ -132,6 +132,7 @@ def test_commands_on_an_uninitialised_database_exit_2_with_japanese(tmp_path, ca
     assert "init-db" in capsys.readouterr().err
 
 
+@pytest.mark.postgres_only("SQLite's writers wait for the reading transaction (BEGIN IMMEDIATE)")
 def test_verify_on_a_live_database_reads_one_moment(ledger_db, clock, point, terminal,
                                                     monkeypatch):
     """GIVEN a sound ledger WHEN a spend commits between verify's reading of the holder chains
@@ -142,8 +143,6 @@ def test_verify_on_a_live_database_reads_one_moment(ledger_db, clock, point, ter
     from cloud_api.services.ledger.vouchers import issue_voucher
 
     engine = ledger_db.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's writers wait for the reading transaction (BEGIN IMMEDIATE)")
     holder = {"clock": clock, "terminal": terminal, "point": point, "holder_id": 7,
               "mykey_id": "ABCDEFGH"}
     run(ledger_db, grant, clock=clock, point=point, holder_id=7, amount=100, scope=None,

@@ -4,7 +4,6 @@ the terminal's real core services in a fresh home."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import shutil
 import threading
@@ -47,19 +46,15 @@ class WorldTemplate:
 def build_template(root: Path) -> WorldTemplate:
     """Cards + the cloud database with the demo data, made once per session.
 
-    With the cloud's `demo-data` command available this runs `mykey-cloud init-db` and
-    `demo-data --certs-dir` in-process (exactly what the demo does); until then the contract
-    tests' seed (same terminals of the seed's 様式II, holders with 1,730 pt) fills the database.
+    It runs `mykey-cloud init-db` and `demo-data --certs-dir` in-process, exactly what the demo
+    does.
     """
     world = build_world(root / "world")
     env = {"MYKEY_CLOUD_HOME": str(world.cloud_home), "MYKEY_JPKI_CA_DIR": str(world.ca_dir),
            "MYKEY_MERGE_KEY_HEX": MERGE_KEY_HEX, "MYKEY_MERGE_HASH_SECRET": "ui-test"}
     with environment(**env):
         os.environ.pop("DATABASE_URL", None)
-        if importlib.util.find_spec("cloud_api.commands.demo") is not None:
-            _demo_data(world)
-        else:
-            _contract_seed(world)
+        _demo_data(world)
     return WorldTemplate(world.root)
 
 
@@ -68,23 +63,6 @@ def _demo_data(world: DemoWorld) -> None:
 
     assert cloud_cli(["init-db"]) == 0
     assert cloud_cli(["demo-data", "--certs-dir", str(world.certs_dir)]) == 0
-
-
-def _contract_seed(world: DemoWorld) -> None:
-    from cloud_api import create_app
-    from cloud_api.config import Settings
-    from cloud_api.db import Base
-    from drivers.card.virtual.card_file import load_card
-    from tests.contract import seed
-
-    app = create_app(Settings(data_dir=world.cloud_home, jpki_ca_dir=world.ca_dir,
-                              secret_key="ui-test"))
-    engine = app.extensions["mykey"].engine
-    Base.metadata.create_all(engine)
-    seed.base(app)
-    for card in world.cards:
-        seed.holder(app, card.holder.mykey_id, load_card(card.path), 1730)
-    engine.dispose()
 
 
 class LoopbackCloud:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,11 +59,11 @@ def _ping_when_idle(engine: Engine) -> None:
     terminal retries with the same Idempotency-Key.
     """
     @event.listens_for(engine, "checkin")
-    def _checkin(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+    def _checkin(_dbapi_conn: Any, record: ConnectionPoolEntry) -> None:
         record.info["checked_in_at"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+    def _checkout(dbapi_conn: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
         idle_since = record.info.get("checked_in_at")
         if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
             return
@@ -76,7 +78,7 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
@@ -87,7 +89,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

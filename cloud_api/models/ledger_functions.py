@@ -179,4 +179,4 @@ FUNCTIONS = (LEDGER_DEBIT, LEDGER_POINT_USES)
 
 for _function in FUNCTIONS:
     event.listen(Base.metadata, "after_create",
-                 DDL(_function).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+                 DDL(_function).execute_if(dialect="postgresql"))

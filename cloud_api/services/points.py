@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import NotFound
@@ -81,7 +81,7 @@ def _owners(terminal: TerminalContext) -> list[str]:
     return [code, *prefecture]
 
 
-def _target_matches(terminal: TerminalContext):  # type: ignore[no-untyped-def]
+def _target_matches(terminal: TerminalContext) -> ColumnElement[bool]:
     return or_(
         and_(EventTarget.scope == "municipality",
              EventTarget.municipality_code == terminal.municipality_code),

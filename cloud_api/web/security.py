@@ -74,10 +74,10 @@ def end_session() -> None:
 
 
 def current() -> ConsoleIdentity:
-    identity = g.get("identity")
+    identity: ConsoleIdentity | None = g.get("identity")
     if identity is None:
         raise NotAllowed()
-    return identity  # type: ignore[no-any-return]
+    return identity
 
 
 def screen(name: str) -> Callable[[F], F]:

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from drivers.card.base import ReaderStatus
+from drivers.card.base import CardReader, ReaderStatus
 from terminal_app.api.errors import CloudError, CloudUnreachable
 from terminal_app.domain.errors import UserFacingError
 from terminal_app.grant_support.cloud import UPLOAD_CHUNK, GrantCloud
@@ -96,7 +96,7 @@ class MobileGrantService:
             reader.wait_for_change(SAME_CARD_WAIT_S)
         return None
 
-    def _reader(self):  # type: ignore[no-untyped-def]
+    def _reader(self) -> CardReader:
         with device_errors():
             return self.cards.reader
 

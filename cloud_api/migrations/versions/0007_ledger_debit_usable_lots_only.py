@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from alembic import op
 
@@ -109,7 +110,7 @@ def downgrade() -> None:
         op.execute(_revision_0005().LEDGER_DEBIT)
 
 
-def _revision_0005():  # type: ignore[no-untyped-def]
+def _revision_0005() -> ModuleType:
     """Revision 0005's module (its file name is no Python module name): its copy of the
     function."""
     path = Path(__file__).with_name("0005_ledger_debit_function.py")

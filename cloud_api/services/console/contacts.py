@@ -58,7 +58,7 @@ class ContactRow:
                 self.person, self.postal_code, self.address, self.phone, self.email]
 
 
-def _query(code: str, flt: ContactFilter) -> Select:  # type: ignore[type-arg]
+def _query(code: str, flt: ContactFilter) -> Select:
     q = (select(Terminal, IdBusiness.name).outerjoin(IdBusiness, Terminal.id_business_id == IdBusiness.id)
          .where(Terminal.municipality_code == code))
     if flt.category:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from cloud_api.models.ledger import JournalTxn
@@ -39,7 +39,7 @@ class PlaceSummary:
     points: int
 
 
-def _where(terminal: TerminalLike, frm: date, to: date):  # type: ignore[no-untyped-def]
+def _where(terminal: TerminalLike, frm: date, to: date) -> tuple[ColumnElement[bool], ...]:
     """The calling terminal's own transactions at its place. (Not every terminal's at that
     place name: a terminal sets its own place, and one renamed like a neighbour would read the
     neighbour's customers.)"""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
@@ -69,7 +70,7 @@ def verify_snapshot(engine: Engine) -> list[Violation]:
         return verify(session)
 
 
-def _pairs(s: Session, stmt) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _pairs(s: Session, stmt: Select[Any, Any]) -> dict[Any, Any]:
     return {k: v for k, v in s.execute(stmt)}
 
 

@@ -67,7 +67,7 @@ class DetailRow:
     txn_no: str
 
 
-def _where(stmt: Select, q: PlaceQuery) -> Select:  # type: ignore[type-arg]
+def _where(stmt: Select, q: PlaceQuery) -> Select:
     stmt = stmt.where(JournalTxn.kind.in_(SETTLED_KINDS), JournalTxn.point_id.in_(q.point_ids),
                       JournalTxn.business_date >= q.first, JournalTxn.business_date <= q.last)
     if q.place is not None:

@@ -49,7 +49,7 @@ def _make_reader(engine: Engine) -> Engine:
     reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(reader, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA query_only=ON")
@@ -57,13 +57,13 @@ def _make_reader(engine: Engine) -> Engine:
         cur.close()
 
     @event.listens_for(reader, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
     return reader
 
 
-def driver_batches(conn: Connection, stmt: Select, size: int) -> Iterator[list[tuple[Any, ...]]]:  # type: ignore[type-arg]
+def driver_batches(conn: Connection, stmt: Select, size: int) -> Iterator[list[tuple[Any, ...]]]:
     """The rows of `stmt` as the driver's tuples, `size` at a time, inside `conn`'s transaction
     (a named, server-side cursor on PostgreSQL). Only for columns that need no result
     conversion (text and integers, e.g. lines formatted by the database)."""

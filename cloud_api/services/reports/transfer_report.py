@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import Connection
 
 from cloud_api.clock import JST
@@ -65,7 +65,7 @@ def municipal_query(conn: Connection, code: str, point_id: int, first: date,
                          title=(f"自治体名: {row[1]}", f"自治体ポイント名: {row[0]}"))
 
 
-def _where(q: TransferQuery) -> list:  # type: ignore[type-arg]
+def _where(q: TransferQuery) -> list[ColumnElement[bool]]:
     start = datetime.combine(q.first, time(), JST)
     end = datetime.combine(q.last + timedelta(days=1), time(), JST)
     scope = (PartnerTransfer.partner_id == q.partner_id if q.partner_id is not None

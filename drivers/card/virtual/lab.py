@@ -141,7 +141,7 @@ class PcscLab:
         self.stop()
 
 
-def _stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+def _stop(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -4,8 +4,11 @@
 Reads every *.mkm2 (preferred, authenticated AES-128-GCM) then *.mkm1 (AES-128-CBC + MD5 tamper
 hash, the seed's format) file in FOLDER, decrypts and verifies it, rejects a transaction number
 already received (kept in FOLDER/received.sqlite3), moves the file to FOLDER/done/ or
-FOLDER/rejected/, and prints the points to add per customer. Self-contained on purpose (only the
-`cryptography` package): a shopping-street vendor can copy it. Format: docs/merge-file-format.md.
+FOLDER/rejected/, and prints the points to add per customer. Self-contained on purpose: besides
+the standard library it needs only the `cryptography` package and terminal_app/local_schema.py
+(standard library only), so a shopping-street vendor can copy the two files. received.sqlite3 has
+a schema version (local_schema): 1 the table as first deployed; a file of a newer version is
+refused and left as it is. Format: docs/merge-file-format.md.
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from terminal_app.local_schema import SchemaTooNew, Step, script, upgrade
+
 log = logging.getLogger(__name__)
 
 MAGIC_V2 = b"MKM2"
@@ -49,7 +54,14 @@ MESSAGES = {
     "unreadable": "読み取れませんでした（ファイルはそのまま残し、次回もう一度処理します）",
     "no_key": "共通鍵（--key-hex または MYKEY_MERGE_KEY_HEX、32桁の16進数）を指定してください。",
     "no_folder": "フォルダが見つかりません: {folder}",
+    "db_too_new": "受取済みの取引済番号の記録（{path}）は、このプログラムより新しいバージョンで作られています"
+                  "（形式 {found}、このプログラムが扱えるのは形式 {known} まで）。"
+                  "ファイルは変更していません。新しいバージョンのプログラムで受け取ってください。",
 }
+SCHEMA = ("CREATE TABLE IF NOT EXISTS received (transfer_key TEXT PRIMARY KEY, "
+          "customer_id TEXT NOT NULL, points INTEGER NOT NULL CHECK (points > 0), "
+          "file TEXT NOT NULL, format TEXT NOT NULL, received_at TEXT NOT NULL)")
+STEPS: tuple[Step, ...] = (script(SCHEMA),)
 
 
 class Rejected(Exception):
@@ -116,11 +128,15 @@ def parse(line: bytes, secret: str, file: str, fmt: str) -> Transfer:
 
 
 def _open_db(folder: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(folder / "received.sqlite3", isolation_level=None)
+    """The received numbers, upgraded to this program's schema; SchemaTooNew: left unchanged."""
+    path = folder / "received.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE IF NOT EXISTS received (transfer_key TEXT PRIMARY KEY, "
-               "customer_id TEXT NOT NULL, points INTEGER NOT NULL CHECK (points > 0), "
-               "file TEXT NOT NULL, format TEXT NOT NULL, received_at TEXT NOT NULL)")
+    try:
+        upgrade(db, STEPS, str(path))
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -145,7 +161,8 @@ def _move(path: Path, to: Path) -> None:
 
 
 def receive_folder(folder: Path, key: bytes, secret: str, v2_only: bool = False) -> Report:
-    """Process every linkage file in `folder` once; the received numbers survive restarts."""
+    """Process every linkage file in `folder` once; the received numbers survive restarts.
+    SchemaTooNew (nothing processed, nothing changed) when a newer program made the record."""
     report = Report()
     db = _open_db(folder)
     try:
@@ -204,7 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     if len(key) != 16:
         print(MESSAGES["no_key"], file=sys.stderr)
         return 2
-    report = receive_folder(args.folder, key, args.secret, args.v2_only)
+    try:
+        report = receive_folder(args.folder, key, args.secret, args.v2_only)
+    except SchemaTooNew as exc:
+        print(MESSAGES["db_too_new"].format(path=exc.name, found=exc.found, known=exc.known),
+              file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

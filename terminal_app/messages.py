@@ -30,6 +30,9 @@ JA: dict[str, str] = {
     "idempotency_key_reused_local": "冪等キー {key} は別の内容の要求に既に使われています。",
     "outbox_unknown_key": "再確認する要求が見つかりません（{key}）。",
     "outbox_failed": "端末内の送信待ちデータを保存できませんでした。",
+    "local_schema_too_new": "端末内のデータファイル（{path}）は、この活用ソフトより新しいバージョンで"
+                            "作られています（形式 {found}、このバージョンが扱えるのは形式 {known} まで）。"
+                            "ファイルは変更していません。活用ソフトを最新のバージョンに更新してください。",
     "version_too_old_local": "この活用ソフトは古いバージョンです。バージョン {min_version} 以降に更新してください。",
     "permission_denied": "この端末の区分では、この操作はできません。",
     # input validation (画面9/10 and others)

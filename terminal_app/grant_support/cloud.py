@@ -12,7 +12,7 @@ import logging
 import uuid
 from typing import Any
 
-from terminal_app.api.client import API, CloudClient, encode
+from terminal_app.api.client import API, CloudClient, Kind, encode
 from terminal_app.api.errors import error_from_response
 from terminal_app.api.transport import HttpResponse
 from terminal_app.grant_support.models import GrantBusiness, GrantDone, OfflineRead, RosterRow
@@ -42,12 +42,14 @@ class GrantCloud:
     def _get(self, path: str) -> Any:
         return self._checked(self.client.send_raw("GET", API + path, b"", None)).json()
 
-    def _post(self, path: str, payload: dict[str, Any], key: str | None) -> Any:
+    def _post(self, path: str, payload: dict[str, Any], key: str | None,
+              kind: Kind | None) -> Any:
+        """POST; through the outbox as a `kind` operation when it has a request key."""
         client, body = self.client, encode(payload)
-        if key is None or client.outbox is None:
+        if key is None or kind is None or client.outbox is None:
             return self._checked(client.send_raw("POST", API + path, body, key)).json()
         return self._checked(client.outbox.deliver(key, "POST", API + path, body,
-                                                   client.send_raw)).json()
+                                                   client.send_raw, kind=kind)).json()
 
     @staticmethod
     def _checked(response: HttpResponse) -> HttpResponse:
@@ -69,13 +71,14 @@ class GrantCloud:
         payload = {"entries": [{"mykey_id": r.mykey_id, "points": r.points,
                                 "person": r.person.to_json()} for r in rows]}
         key = "r-" + uuid.uuid4().hex
-        return dict(self._post(f"/grant-businesses/{business_id}/roster", payload, key))
+        return dict(self._post(f"/grant-businesses/{business_id}/roster", payload, key,
+                               Kind.GRANT_ROSTER))
 
     def grant(self, business_id: str, mykey_id: str, grant_date: str, key: str) -> GrantDone:
         """Grant the cloud roster's points for `grant_date` (YYYY-MM-DD); a CloudError 409
         `grant_already_given` when this business granted the person that day already."""
         payload = {"mykey_id": mykey_id, "grant_date": grant_date, "client_ref": key}
-        data = self._post(f"/grant-businesses/{business_id}/grants", payload, key)
+        data = self._post(f"/grant-businesses/{business_id}/grants", payload, key, Kind.GRANT)
         return GrantDone(mykey_id, int(data["amount"]), str(data["txn_no"]))
 
     def upload(self, business_id: str, reads: list[OfflineRead]) -> list[dict[str, Any]]:
@@ -83,5 +86,5 @@ class GrantCloud:
         items = [{"client_ref": r.client_ref, "read_at": r.read_at,
                   "auth_cert": base64.b64encode(r.cert_der).decode("ascii")} for r in reads]
         data = self._post("/grant-uploads", {"grant_business_id": business_id,
-                                             "items": items}, None)
+                                             "items": items}, None, None)
         return list(data["results"])

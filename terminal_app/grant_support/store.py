@@ -4,6 +4,7 @@ Tables: businesses (付与事業マスタ, replaced at every login sync), roster
 `synced` = 0 until the cloud has it), persons (対象者マスタ), settings (画面69's chosen fields),
 offline_reads (the mobile device's card reads with their client-made ids, kept until decided).
 Thread-safe: one connection, one lock; WAL journal; every change is one transaction.
+Schema versions (terminal_app.local_schema): 1 these tables as first deployed.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from terminal_app.domain.errors import UserFacingError
 from terminal_app.grant_support.models import (
     FIELD_KEYS,
     GrantBusiness,
@@ -24,6 +26,7 @@ from terminal_app.grant_support.models import (
     Person,
     RosterRow,
 )
+from terminal_app.local_schema import SchemaTooNew, Step, script, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ CREATE TABLE IF NOT EXISTS offline_reads (client_ref TEXT PRIMARY KEY, business_
     cert_der BLOB NOT NULL, cert_serial TEXT NOT NULL, read_at TEXT NOT NULL, outcome TEXT,
     mykey_id TEXT, amount INTEGER NOT NULL DEFAULT 0, txn_no TEXT, reason TEXT);
 """
+STEPS: tuple[Step, ...] = (script(SCHEMA),)
 READ_COLUMNS = ("client_ref, business_id, cert_der, cert_serial, read_at, outcome, mykey_id, "
                 "amount, txn_no, reason")
 
@@ -50,8 +54,13 @@ class GrantStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
+        try:
+            upgrade(self._conn, STEPS, str(path))
+        except SchemaTooNew as exc:
+            self._conn.close()
+            raise UserFacingError("local_schema_too_new", path=exc.name, found=exc.found,
+                                  known=exc.known) from exc
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:

@@ -28,10 +28,12 @@ AMBIGUOUS_STATUS = (502, 503, 504)
 
 @dataclass(frozen=True)
 class Resumed:
-    """What happened to one pending request at resume: its key and final response or None."""
+    """What happened to one pending request at resume: its key, kind and final response or
+    None."""
 
     key: str
     path: str
+    kind: str | None
     response: HttpResponse | None
 
 
@@ -50,9 +52,11 @@ class Outbox:
         return Outbox(OutboxStore(None), retries=self.retries, backoff_s=self.backoff_s,
                       sleep=self._sleep)
 
-    def deliver(self, key: str, method: str, path: str, body: bytes, send: Send) -> HttpResponse:
-        """Record then send; return the definitive response or raise OutcomeUnknown."""
-        entry = self.store.add(key, method, path, body)
+    def deliver(self, key: str, method: str, path: str, body: bytes, send: Send, *,
+                kind: str) -> HttpResponse:
+        """Record (with the operation `kind` of the caller) then send; return the definitive
+        response or raise OutcomeUnknown."""
+        entry = self.store.add(key, method, path, body, kind)
         if not entry.same_request(method, path, body):
             raise UserFacingError("idempotency_key_reused_local", key=key)
         if entry.state != "pending" and entry.status is not None:
@@ -73,9 +77,10 @@ class Outbox:
         results = []
         for entry in self.store.pending():
             try:
-                results.append(Resumed(entry.key, entry.path, self._attempts(entry, send)))
+                response: HttpResponse | None = self._attempts(entry, send)
             except OutcomeUnknown:
-                results.append(Resumed(entry.key, entry.path, None))
+                response = None
+            results.append(Resumed(entry.key, entry.path, entry.kind, response))
         return results
 
     def _attempts(self, entry: OutboxEntry, send: Send) -> HttpResponse:

@@ -2,12 +2,18 @@
 
 States: pending (written, no definitive answer yet) -> done (2xx) or failed (a definitive refusal).
 The exact body bytes are kept so a retry is byte-identical (same body digest, same key): the cloud
-then answers with the first result. Thread-safe (one connection, one lock); WAL journal. Requests whose body holds a secret (the
-MyPage password of a MyKey ID creation) use an in-memory store instead: never on disk.
+then answers with the first result. Each row records its operation `kind` (what the client's
+call was: spend, merge, …) so that 再確認 can turn the answer into the call's result. Thread-safe
+(one connection, one lock); WAL journal. Requests whose body holds a secret (the MyPage password
+of a MyKey ID creation) use an in-memory store instead: never on disk.
+
+Schema versions (terminal_app.local_schema): 1 the table as first deployed; 2 adds `kind`, derived
+once for the rows of version 1 from their method and path.
 """
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from terminal_app.domain.errors import UserFacingError
+from terminal_app.local_schema import SchemaTooNew, Step, script, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,42 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
 )"""
-COLUMNS = "key, method, path, body, state, attempts, status, response, created_at, updated_at"
+COLUMNS = ("key, method, path, body, state, attempts, status, response, created_at, updated_at, "
+           "kind")
+
+# The mutating requests that version 1 wrote, as they were then (frozen: a later client may
+# change its paths, this step must keep reading the old rows the same way). register and
+# mykey_create carry secrets and were kept in memory, so a v1 file should hold none; they are
+# listed all the same, so that every request version 1 could write gets its kind.
+V1_KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("POST", re.compile(r"/api/v1/terminals/register"), "register"),
+    ("PUT", re.compile(r"/api/v1/terminal/contact"), "contact"),
+    ("POST", re.compile(r"/api/v1/service-ids"), "service_id"),
+    ("POST", re.compile(r"/api/v1/spend"), "spend"),
+    ("POST", re.compile(r"/api/v1/vouchers"), "voucher_issue"),
+    ("POST", re.compile(r"/api/v1/vouchers/[^/]+/redeem"), "voucher_redeem"),
+    ("POST", re.compile(r"/api/v1/vouchers/[^/]+/reprint"), "voucher_reprint"),
+    ("POST", re.compile(r"/api/v1/merges"), "merge"),
+    ("POST", re.compile(r"/api/v1/mykey"), "mykey_create"),
+    ("POST", re.compile(r"/api/v1/grant-businesses/[^/]+/roster"), "grant_roster"),
+    ("POST", re.compile(r"/api/v1/grant-businesses/[^/]+/grants"), "grant"),
+)
+
+
+def v1_kind(method: str, path: str) -> str | None:
+    """The kind of a version-1 row; None for a request no client call of version 1 made."""
+    return next((kind for m, pattern, kind in V1_KINDS
+                 if m == method and pattern.fullmatch(path)), None)
+
+
+def _add_kind(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE outbox ADD COLUMN kind TEXT")
+    rows = conn.execute("SELECT key, method, path FROM outbox").fetchall()
+    conn.executemany("UPDATE outbox SET kind = ? WHERE key = ?",
+                     [(v1_kind(method, path), key) for key, method, path in rows])
+
+
+STEPS: tuple[Step, ...] = (script(SCHEMA), _add_kind)
 
 
 @dataclass(frozen=True)
@@ -46,6 +88,7 @@ class OutboxEntry:
     response: bytes | None
     created_at: float
     updated_at: float
+    kind: str | None   # None only for a version-1 row that no known call made
 
     def same_request(self, method: str, path: str, body: bytes) -> bool:
         return (self.method, self.path, self.body) == (method, path, body)
@@ -62,19 +105,24 @@ class OutboxStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
                                    isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(SCHEMA)
+        try:
+            upgrade(self._db, STEPS, str(path or ":memory:"))
+        except SchemaTooNew as exc:
+            self._db.close()
+            raise UserFacingError("local_schema_too_new", path=exc.name, found=exc.found,
+                                  known=exc.known) from exc
+        self._db.execute("PRAGMA journal_mode=WAL")
 
-    def add(self, key: str, method: str, path: str, body: bytes) -> OutboxEntry:
+    def add(self, key: str, method: str, path: str, body: bytes, kind: str) -> OutboxEntry:
         """Write a new pending request (durably, before it is sent); return the stored row."""
         now = time.time()
         with self._lock:
             try:
                 self._db.execute(
-                    "INSERT INTO outbox (key, method, path, body, state, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(key) DO NOTHING",
-                    (key, method, path, body, now, now))
+                    "INSERT INTO outbox (key, method, path, body, state, created_at, updated_at,"
+                    " kind) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                    (key, method, path, body, now, now, kind))
             except sqlite3.Error as exc:
                 raise UserFacingError("outbox_failed") from exc
         entry = self.get(key)

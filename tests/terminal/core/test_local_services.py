@@ -86,7 +86,7 @@ def test_outbox_from_many_threads(tmp_path: Path) -> None:
             for i in range(20):
                 body = json.dumps({"n": n, "i": i}).encode()
                 box.deliver(f"key-{n:02d}-{i:04d}", "POST", "/p", body,
-                            lambda m, p, b, k: HttpResponse(201, b))
+                            lambda m, p, b, k: HttpResponse(201, b), kind="spend")
         except BaseException as exc:  # noqa: BLE001 (collected for the assertion)
             errors.append(exc)
 

@@ -56,7 +56,7 @@ def test_written_before_sending(tmp_path: Path) -> None:
         seen.append(entry.state if entry else "missing")
         return HttpResponse(201, b"{}")
 
-    box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, send)
+    box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, send, kind="spend")
     assert seen == ["pending"]
     assert box.store.get("key-00000001").state == "done"  # type: ignore[union-attr]
 
@@ -65,7 +65,7 @@ def test_lost_answer_is_retried_with_the_same_key_and_returns_the_first_result(
         tmp_path: Path) -> None:
     server = IdempotentServer(lose={1: "after", 2: "before"})
     box = outbox(tmp_path / "o.sqlite3")
-    response = box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, server)
+    response = box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, server, kind="spend")
     assert box.store.get("key-00000001").attempts == 3  # type: ignore[union-attr]
     assert response.json() == {"balance_after": 1230, "txn_no": "2017123100001"}
     assert server.balance == 1230  # applied once
@@ -78,7 +78,7 @@ def test_no_answer_at_all_raises_outcome_unknown_then_replay_settles_it(tmp_path
     server = IdempotentServer(lose={1: "after", 2: "before", 3: "before"})
     box = outbox(tmp_path / "o.sqlite3", retries=2)
     with pytest.raises(OutcomeUnknown) as info:
-        box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, server)
+        box.deliver("key-00000001", "POST", "/api/v1/spend", BODY, server, kind="spend")
     assert info.value.key == "key-00000001" and "再確認" in str(info.value)
     assert box.store.get("key-00000001").state == "pending"  # type: ignore[union-attr]
     response = box.replay("key-00000001", server)
@@ -87,7 +87,7 @@ def test_no_answer_at_all_raises_outcome_unknown_then_replay_settles_it(tmp_path
 
 def test_crash_between_write_and_send_is_resent_on_next_start(tmp_path: Path) -> None:
     path = tmp_path / "o.sqlite3"
-    OutboxStore(path).add("key-00000001", "POST", "/api/v1/spend", BODY)  # then the PC dies
+    OutboxStore(path).add("key-00000001", "POST", "/api/v1/spend", BODY, "spend")  # then the PC dies
     server = IdempotentServer()
     results = outbox(path).resume_pending(server)
     assert [(r.key, r.response.status if r.response else None) for r in results] == [
@@ -99,7 +99,7 @@ def test_crash_between_write_and_send_is_resent_on_next_start(tmp_path: Path) ->
 
 def test_resume_keeps_entries_pending_while_offline(tmp_path: Path) -> None:
     path = tmp_path / "o.sqlite3"
-    OutboxStore(path).add("key-00000001", "POST", "/api/v1/spend", BODY)
+    OutboxStore(path).add("key-00000001", "POST", "/api/v1/spend", BODY, "spend")
     server = IdempotentServer(lose={1: "before", 2: "before"})
     results = outbox(path, retries=1).resume_pending(server)
     assert results[0].response is None
@@ -114,29 +114,30 @@ def test_definitive_refusal_is_not_retried(tmp_path: Path) -> None:
         return HttpResponse(422, b'{"code": "insufficient_balance"}')
 
     box = outbox(tmp_path / "o.sqlite3")
-    assert box.deliver("key-00000001", "POST", "/p", BODY, refuse).status == 422
+    assert box.deliver("key-00000001", "POST", "/p", BODY, refuse, kind="spend").status == 422
     assert len(calls) == 1 and box.store.get("key-00000001").state == "failed"  # type: ignore[union-attr]
 
 
 def test_gateway_timeout_is_ambiguous_and_retried(tmp_path: Path) -> None:
     answers = [HttpResponse(504, b""), HttpResponse(201, b'{"ok": 1}')]
     box = outbox(tmp_path / "o.sqlite3")
-    response = box.deliver("key-00000001", "POST", "/p", BODY, lambda *a: answers.pop(0))
+    response = box.deliver("key-00000001", "POST", "/p", BODY, lambda *a: answers.pop(0),
+                          kind="spend")
     assert response.json() == {"ok": 1}
 
 
 def test_same_key_for_another_request_is_refused_locally(tmp_path: Path) -> None:
     box = outbox(tmp_path / "o.sqlite3")
-    box.deliver("key-00000001", "POST", "/p", BODY, IdempotentServer())
+    box.deliver("key-00000001", "POST", "/p", BODY, IdempotentServer(), kind="spend")
     with pytest.raises(UserFacingError, match="別の内容"):
-        box.deliver("key-00000001", "POST", "/p", BODY + b" ", IdempotentServer())
+        box.deliver("key-00000001", "POST", "/p", BODY + b" ", IdempotentServer(), kind="spend")
 
 
 def test_answered_key_is_answered_from_the_store(tmp_path: Path) -> None:
     box = outbox(tmp_path / "o.sqlite3")
     server = IdempotentServer()
-    first = box.deliver("key-00000001", "POST", "/p", BODY, server)
-    again = box.deliver("key-00000001", "POST", "/p", BODY, server)
+    first = box.deliver("key-00000001", "POST", "/p", BODY, server, kind="spend")
+    again = box.deliver("key-00000001", "POST", "/p", BODY, server, kind="spend")
     assert again.body == first.body and len(server.calls) == 1
 
 
@@ -146,5 +147,5 @@ def test_backoff_grows(tmp_path: Path) -> None:
                  sleep=waits.append)
     with pytest.raises(OutcomeUnknown):
         box.deliver("key-00000001", "POST", "/p", BODY, IdempotentServer(
-            lose={1: "before", 2: "before", 3: "before", 4: "before"}))
+            lose={1: "before", 2: "before", 3: "before", 4: "before"}), kind="spend")
     assert waits == [0.5, 1.0, 2.0]

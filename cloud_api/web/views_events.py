@@ -7,13 +7,11 @@ against what this municipality may choose before it is shown or saved.
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cloud_api.app import cloud
 from cloud_api.errors import NotFound
 from cloud_api.messages import message
-from cloud_api.models.accounts import EventTarget, Point
 from cloud_api.services.console import point_setup, targets
 from cloud_api.services.console.setting_forms import EVENT_FIELDS, SettingForm, read_event_form
 from cloud_api.services.validation import digits
@@ -28,9 +26,7 @@ Page = str | tuple[str, int]
 def events() -> str:
     code = security.current().municipality_code
     with db() as session:
-        rows = list(session.scalars(select(Point).where(Point.municipality_code == code,
-                                                        Point.kind == "event").order_by(Point.id)))
-        return render_template("events.html", events=rows)
+        return render_template("events.html", events=point_setup.events(session, code))
 
 
 @bp.get("/events/new")
@@ -50,8 +46,7 @@ def event_edit(point_id: int) -> str:
     with db() as session:
         point = point_setup.own_event(session, code, point_id)
         values = point_setup.current_values(session, code, point)
-        rows = session.scalars(select(EventTarget).where(EventTarget.point_id == point.id)).all()
-        keys = [t.key for t in targets.from_models(list(rows))]
+        keys = [t.key for t in targets.from_models(point_setup.event_targets(session, point))]
     return render_template("event_form.html", values=values, errors={}, keys=keys, point_id=point_id)
 
 

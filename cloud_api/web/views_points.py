@@ -7,9 +7,7 @@ from flask import jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from cloud_api.app import cloud
-from cloud_api.errors import NotFound
 from cloud_api.messages import message
-from cloud_api.models.accounts import Point
 from cloud_api.services.console import point_setup as setup
 from cloud_api.services.console.postal import lookup
 from cloud_api.services.console.setting_forms import POINT_FIELDS, read_point_form
@@ -58,9 +56,7 @@ def point_setup_post() -> tuple[str, int] | str:
 def point_history(point_id: int) -> str:
     code = security.current().municipality_code
     with db() as session:
-        point = session.get(Point, point_id)
-        if point is None or point.municipality_code != code:
-            raise NotFound()
+        point = setup.own_point(session, code, point_id)
         versions = setup.history(session, point_id)
         back = url_for("console.point_setup" if point.kind == "municipal" else "console.events")
         return render_template("history.html", point_name=point.name, versions=versions, back=back,

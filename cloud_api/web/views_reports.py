@@ -8,13 +8,12 @@ from datetime import date
 
 from flask import Response, render_template, request, stream_with_context
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from cloud_api.app import cloud
 from cloud_api.errors import FieldError, NotFound
 from cloud_api.messages import message
-from cloud_api.models.accounts import Municipality, Point
+from cloud_api.services.console import point_setup
 from cloud_api.services.console.fields import parse_period
 from cloud_api.services.console.identity import SHOP, ConsoleIdentity
 from cloud_api.services.reports import export, place_report, scope
@@ -167,7 +166,5 @@ def _page_context(conn: Connection, identity: ConsoleIdentity, req: ReportReques
 
 
 def _title(conn: Connection, identity: ConsoleIdentity, q: place_report.PlaceQuery) -> export.ReportTitle:
-    point_name = conn.execute(select(Point.name).where(Point.id == q.point_ids[0])).scalar() or ""
-    town = conn.execute(select(Municipality.name).where(
-        Municipality.code == identity.municipality_code)).scalar() or ""
+    point_name, town = point_setup.report_names(conn, q.point_ids[0], identity.municipality_code)
     return export.ReportTitle(f"{q.first:%Y/%m/%d} ~ {q.last:%Y/%m/%d}", town, point_name, q.place)

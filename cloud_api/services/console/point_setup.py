@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import NotFound
@@ -40,10 +41,36 @@ def municipal_point(session: Session, code: str) -> Point | None:
 
 
 def own_event(session: Session, code: str, point_id: int) -> Point:
-    point = session.get(Point, point_id)
-    if point is None or point.kind != "event" or point.municipality_code != code:
+    point = own_point(session, code, point_id)
+    if point.kind != "event":
         raise NotFound()
     return point
+
+
+def own_point(session: Session, code: str | None, point_id: int) -> Point:
+    """The municipality's point (municipal or event); NotFound for another's or none."""
+    point = session.get(Point, point_id)
+    if point is None or point.municipality_code != code:
+        raise NotFound()
+    return point
+
+
+def events(session: Session, code: str | None) -> list[Point]:
+    """The municipality's event points, oldest first (画面5 一覧)."""
+    return list(session.scalars(select(Point).where(Point.municipality_code == code,
+                                                    Point.kind == "event").order_by(Point.id)))
+
+
+def event_targets(session: Session, point: Point) -> list[EventTarget]:
+    """The usable terminals saved for an event point."""
+    return list(session.scalars(select(EventTarget).where(EventTarget.point_id == point.id)))
+
+
+def report_names(conn: Connection, point_id: int, code: str | None) -> tuple[str, str]:
+    """The point's name and the municipality's, for a report's title ("" when not found)."""
+    point_name = conn.execute(select(Point.name).where(Point.id == point_id)).scalar() or ""
+    town = conn.execute(select(Municipality.name).where(Municipality.code == code)).scalar() or ""
+    return point_name, town
 
 
 def current_values(session: Session, code: str, point: Point | None) -> dict[str, str]:

@@ -38,11 +38,11 @@ from typing import Any
 
 from terminal_app.api.errors import CloudError, CloudUnreachable
 from terminal_app.config import load_config
-from terminal_app.domain import rules
 from terminal_app.domain.contact import ContactForm
 from terminal_app.domain.errors import DeviceError, OutcomeUnknown, UserFacingError
 from terminal_app.services.container import Services, build_services
 from terminal_app.services.errors import classify
+from terminal_app.services.operations import PendingOperation
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,8 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     if command in MUTATING or command == "recheck":
         key = getattr(args, "idempotency_key", None)
     try:
-        key = rules.idempotency_key(key) if command in MUTATING else key
+        # one operation per process: a retry passes the earlier try's key (--idempotency-key)
+        key = PendingOperation(key).key(command) if command in MUTATING else key
         services = services or build_services(_config(args))
         if args.wait_card > 0 and reads_card(command, args):
             services.cards.wait_for_card(args.wait_card)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal_app.domain import rules
+from terminal_app.services.operations import PendingOperation
 from terminal_app.ui.context import UiContext
 from terminal_app.ui.errors import describe
 from terminal_app.ui.strings import APP_TITLE, tr
@@ -53,7 +53,7 @@ class Screen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._locked: list[QWidget] = []
-        self._operation: tuple[tuple[Any, ...], str] | None = None   # (what is sent, its key)
+        self.operation = PendingOperation()   # the same operation, the same Idempotency-Key
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._header())
@@ -141,14 +141,12 @@ class Screen(QWidget):
         """The Idempotency-Key of `operation` (what the screen sends): the same until another
         operation or forget_operation(). Pressing the button again or 再試行 after a lost
         answer then re-sends the same request, which the outbox and the cloud answer with the
-        first result instead of applying it twice."""
-        if self._operation is None or self._operation[0] != operation:
-            self._operation = (operation, rules.idempotency_key(None))
-        return self._operation[1]
+        first result instead of applying it twice (the rule: services.operations)."""
+        return self.operation.key(operation)
 
     def forget_operation(self) -> None:
         """The operation is done: the next one, even an identical one, gets a key of its own."""
-        self._operation = None
+        self.operation.forget()
 
     def offer_recheck(self, exc: BaseException, again: Callable[[], None]) -> bool:
         """A lost answer: its message with 再確認 running `again`; False for other errors."""

@@ -161,7 +161,6 @@ class PointFlowScreen(Screen):
     def on_enter(self, **kwargs: Any) -> None:
         self.card, self.result, self._pending = None, None, None
         self.forget_operation()
-        self._sent: set[str] = set()   # keys of operations sent at least once
         self.user.set("mykey_id", "")
         self.table.set_balances([])
         self.amount.clear()
@@ -232,10 +231,10 @@ class PointFlowScreen(Screen):
             self.status.error(tr("flow.card_changed"))
             return
         key = self.operation_key((mykey_id, balance.point_id, amount, extra))
-        if key in self._sent:
+        if self.operation.sent:
             self.recheck(key)
             return
-        self._sent.add(key)
+        self.operation.mark_sent()
         self.run("net", lambda: self.execute(balance, amount, extra, key), self.done,
                  working=tr(self.working_key), on_error=self._outcome_unknown)
 

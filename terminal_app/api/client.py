@@ -79,8 +79,9 @@ def merge_result(d: Json) -> MergeResult:
     return MergeResult(Receipt.from_json(d), str(d["street_name"]), str(d["customer_id"]), linkage)
 
 
-# kind -> the result of its call from the JSON answer: what the call's method parses (a test
-# checks that each replay returns what its call returned)
+# kind -> the result of its call from the JSON answer: what the call's method parses
+# (tests/terminal/core/test_recheck_kinds.py compares the replays of a spend and a merge with
+# their calls)
 RESULTS: dict[Kind, Callable[[Any], Any]] = {
     Kind.REGISTER: registration_result,
     Kind.CONTACT: TerminalInfo.from_json,

@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from cloud_api.clock import JST
 from cloud_api.commands.serve import SQLITE_THREADS, THREADS
 from cloud_api.db import Base, make_engine, make_session_factory, unit_of_work
-from cloud_api.services.cards import CardHolderRef, derive_token_secret, issue_card_token
+from cloud_api.services.cards import CardHolderRef, CardTokens
 from cloud_api.services.terminal_auth import ROW_COLUMNS, canonical_string
 
 SECRET = "bench-secret-" + "x" * 20
@@ -122,8 +122,8 @@ def seed(url: str, terminals: int) -> list[Client]:
                 s.flush()
                 grant(s, clock=Clock(), point=get_point(s, point_id), holder_id=holder.id,
                       amount=1_000_000, scope="SYSTEM", terminal_id=None)
-                tokens.append(issue_card_token(CardHolderRef(holder.id, mykey), tid, now, 3600,
-                                               secret=derive_token_secret(SECRET))[0])
+                tokens.append(CardTokens(SECRET).issue(CardHolderRef(holder.id, mykey), tid, now,
+                                                       3600)[0])
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
         clients.append(Client(tid, pem, fp, tuple(tokens), f"{point_id:08d}"))

@@ -1,37 +1,22 @@
-"""The Flask app factory and the per-app container of settings, database and clock."""
+"""The Flask app factory: one app with its Cloud (cloud_api/context.py), blueprints and errors."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Request, current_app
+from flask import Flask, Request
 from flask import request as flask_request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from cloud_api.clock import Clock
 from cloud_api.config import Settings
+from cloud_api.context import EXTENSION, Cloud
 from cloud_api.db import make_engine, make_session_factory
 from cloud_api.errors import register_error_handlers
-from cloud_api.services.ledger.usable import UsableCache
-from cloud_api.services.terminal_auth import TerminalRows
+from cloud_api.services.cards import CardTokens
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
-
-
-@dataclass
-class Cloud:
-    """What every view and service of one app instance shares."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    clock: Clock
-    terminal_rows: TerminalRows = field(default_factory=TerminalRows)
-    usable_points: UsableCache = field(default_factory=UsableCache)   # per terminal and day
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -46,7 +31,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.session_interface = ConsoleSessions()
     engine = make_engine(settings.effective_database_url)
-    app.extensions["mykey"] = Cloud(settings, engine, make_session_factory(engine), clock or Clock())
+    app.extensions[EXTENSION] = Cloud(settings, engine, make_session_factory(engine),
+                                      clock or Clock(), CardTokens(str(app.config["SECRET_KEY"])))
     register_error_handlers(app)
     _register_blueprints(app)
     if settings.proxy_hops:
@@ -71,19 +57,11 @@ class ConsoleSessions(SecureCookieSessionInterface):
         return flask_request.is_secure or super().get_cookie_secure(app)
 
 
-def cloud() -> Cloud:
-    """The container of the app handling the current request."""
-    return current_app.extensions["mykey"]  # type: ignore[no-any-return]
-
-
 def _register_blueprints(app: Flask) -> None:
     from cloud_api.api import register as register_api
+    from cloud_api.web import register as register_web
 
     register_api(app)
-    try:
-        from cloud_api.web import register as register_web
-    except ImportError:  # the web console is optional in a pure API deployment
-        return
     register_web(app)
 
 

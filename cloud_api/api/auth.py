@@ -21,18 +21,16 @@ from flask import g, request
 from sqlalchemy.orm import Session
 
 from cloud_api.api._request import request_target
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import relaxed_unit_of_work
 from cloud_api.errors import ApiError, AuthError, Forbidden
 from cloud_api.services import terminal_auth
-from cloud_api.services.cards import derive_token_secret, use_token_secret
 from cloud_api.services.terminal_auth import SignedRequest
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 AUTHENTICATES_IN_UNIT_OF_WORK = "authenticates_in_unit_of_work"   # set by @idempotent
-CARD_TOKEN_SECRET = "card_token_secret"   # app.extensions: (secret key, derived token secret)
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -111,15 +109,3 @@ def authenticate_in(session: Session) -> None:
     pending = g.pop("authenticate", None)
     if pending is not None:
         pending(session)
-
-
-def bind_card_token_secret() -> None:
-    """Before every request: the card-token secret of this app (see services.cards), derived
-    once per app and secret key."""
-    from flask import current_app
-
-    key = str(current_app.config["SECRET_KEY"])
-    derived = current_app.extensions.get(CARD_TOKEN_SECRET)
-    if derived is None or derived[0] != key:
-        derived = current_app.extensions[CARD_TOKEN_SECRET] = (key, derive_token_secret(key))
-    use_token_secret(derived[1])

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.api import bp
 from cloud_api.api._request import json_object
-from cloud_api.api.auth import bind_card_token_secret, require_terminal
-from cloud_api.app import cloud
+from cloud_api.api.auth import require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.clock import JST
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ValidationError
 from cloud_api.models.accounts import Holder
@@ -21,8 +21,6 @@ from cloud_api.services.ledger.balances import balances_for
 from cloud_api.services.validation import field_error
 
 log = logging.getLogger(__name__)
-
-bp.before_app_request(bind_card_token_secret)
 
 MAX_CERT_BYTES = 8192
 
@@ -50,7 +48,7 @@ def card_json(session: Any, holder: Holder,
     c = cloud()
     now, terminal = c.clock.now(), g.terminal
     ref = cards.CardHolderRef(holder.id, holder.mykey_id)
-    token, expires = cards.issue_card_token(ref, terminal.terminal_id, now,
+    token, expires = c.card_tokens.issue(ref, terminal.terminal_id, now,
                                             c.settings.card_token_ttl_s, source=source)
     usable = points.usable_points(session, terminal, c.clock.today())
     return {"card_token": token, "expires_at": expires.astimezone(JST).isoformat(),

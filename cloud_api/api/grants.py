@@ -16,12 +16,12 @@ from typing import Any
 from flask import Response, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 
-from cloud_api.api import bp
 from cloud_api.api import points_input as inp
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.api.idempotency import idempotent
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.services import jpki
@@ -35,7 +35,7 @@ def mailer() -> GrantMailer:
     ext = current_app.extensions
     if "grant_mailer" not in ext:
         ext["grant_mailer"] = GrantMailer(cloud().settings, cloud().sessions)
-    return ext["grant_mailer"]  # type: ignore[no-any-return]
+    return ext["grant_mailer"]
 
 
 def _business_id(value: str) -> str:

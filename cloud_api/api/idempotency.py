@@ -17,7 +17,7 @@ from flask import Response, current_app, g, request
 
 from cloud_api.api._request import request_target
 from cloud_api.api.auth import AUTHENTICATES_IN_UNIT_OF_WORK, authenticate_in
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services import idempotency as svc
 

@@ -11,9 +11,9 @@ from flask import Response
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from cloud_api.api import bp
-from cloud_api.app import cloud
+from cloud_api.api.blueprint import bp
 from cloud_api.clock import JST
+from cloud_api.context import cloud
 from cloud_api.errors import Problem
 from cloud_api.messages import message
 

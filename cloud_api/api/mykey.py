@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.api import bp
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.api.cards import verified_certificate
 from cloud_api.api.idempotency import idempotent
-from cloud_api.app import cloud
 from cloud_api.clock import JST
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ValidationError
 from cloud_api.services import mykey_ids

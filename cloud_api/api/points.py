@@ -15,13 +15,14 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.api import bp, spend_batches
 from cloud_api.api import points_input as inp
+from cloud_api.api import spend_batches
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.api.idempotency import idempotent
 from cloud_api.api.spend_batches import with_fast_path
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError, Forbidden
 from cloud_api.services import merge_file, service_ids

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.errors import ApiError, FieldError, ValidationError, api_message
-from cloud_api.services.cards import CardHolderRef, resolve_card_token
+from cloud_api.services.cards import CardHolderRef
 from cloud_api.services.ledger.refs import MAX_AMOUNT
 from cloud_api.services.ledger.usable import UsableCache
 
@@ -73,8 +73,9 @@ def usable_cache() -> UsableCache:
 
 def holder_of(data: dict[str, Any], shopping_card_ok: bool = False) -> CardHolderRef:
     """The holder the card token names, bound to the calling terminal (401 otherwise)."""
-    return resolve_card_token(data["card_token"], g.terminal.terminal_id, cloud().clock.now(),
-                              shopping_card_ok=shopping_card_ok)
+    c = cloud()
+    return c.card_tokens.resolve(data["card_token"], g.terminal.terminal_id, c.clock.now(),
+                                 shopping_card_ok=shopping_card_ok)
 
 
 def voucher_no(value: str) -> str:

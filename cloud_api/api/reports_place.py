@@ -10,10 +10,10 @@ from typing import Any
 
 from flask import Response, g, stream_with_context
 
-from cloud_api.api import bp
 from cloud_api.api import points_input as inp
 from cloud_api.api.auth import require_terminal
-from cloud_api.app import cloud
+from cloud_api.api.blueprint import bp
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services.ledger import reports
 from cloud_api.services.ledger.refs import to_jst

@@ -5,18 +5,18 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.api import bp
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.api.idempotency import idempotent
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services import cards, service_ids
 
 
 def _holder(body: dict[str, Any]) -> cards.CardHolderRef:
     token = body.get("card_token")
-    return cards.resolve_card_token(token if isinstance(token, str) else "",
+    return cloud().card_tokens.resolve(token if isinstance(token, str) else "",
                                     g.terminal.terminal_id, cloud().clock.now())
 
 

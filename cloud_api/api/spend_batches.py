@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cloud_api.api import points_input as inp
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import check_client_version, signed_request
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import is_postgres
 from cloud_api.errors import ApiError
 from cloud_api.group_commit import GroupCommit
@@ -77,7 +77,7 @@ class PointUse:
 
     purge_before: datetime | None
     nonce: dict[str, Any]       # terminal_auth.INSERT_NONCE_IF_UNCHANGED's parameters
-    record: dict[str, Any]      # the idempotency record's columns (statements.CLAIM_RECORD's)
+    record: dict[str, Any]      # the idempotency record's columns (idempotency.CLAIM_RECORD's)
     debit: dict[str, Any]       # ledger_debit's parameters (statements.DEBIT_PG's)
     header: TxnHeader
     point: PointRef
@@ -166,7 +166,7 @@ def _run_batch(sessions: sessionmaker[Session], uses: Sequence[PointUse]) -> lis
                 records.append({**use.record, "status": 201, "txn_id": receipt.txn_id,
                                 "response_body": response.get_data(as_text=True)})
             if records:
-                sql.run(session, sql.INSERT_RECORDS_PG,
+                sql.run(session, idempotency.INSERT_RECORDS_PG,
                         {"records": json.dumps(records, default=_iso)})
         except DBAPIError:   # a deadlock, a key claimed meanwhile: nothing is kept
             session.rollback()

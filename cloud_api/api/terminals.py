@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import g, request
 
-from cloud_api.api import bp
 from cloud_api.api._request import json_object
 from cloud_api.api.auth import check_client_version, require_terminal
+from cloud_api.api.blueprint import bp
 from cloud_api.api.idempotency import idempotent
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.models.accounts import Terminal
 from cloud_api.services import terminals

@@ -1,12 +1,10 @@
 """From a card to a holder: certificate → MyKey ID (with succession), and the card token.
 
-The card token is stateless: base64url("holder_id:mykey_id:terminal_id:expiry:source") + "." +
-base64url(HMAC-SHA256(secret, payload)). It is bound to the terminal that read the card and
-short-lived; the secret is derived from the app's secret key. Views set it per request with
-`use_token_secret` (so services stay free of Flask); callers outside a request pass `secret=`.
-Its source says what was read: the My Number card ("c"), or a shopping street's card number
-("s", 画面37), which anyone can read off the card and so only serves a merge; every other use
-needs the My Number card.
+The card token is stateless: the signed payload [holder_id, mykey_id, terminal_id, expiry,
+source] (`CardTokens`, one per app, made from its secret key). It is bound to the terminal that
+read the card and short-lived. Its source says what was read: the My Number card ("c"), or a
+shopping street's card number ("s", 画面37), which anyone can read off the card and so only
+serves a merge; every other use needs the My Number card.
 
 Certificate succession (a re-issued card): J-LIS style link records old serial → new serial are
 imported (`mykey-cloud import-cert-links`); when an unknown serial is presented whose link chain
@@ -15,14 +13,11 @@ the old one is kept as superseded history. Active service IDs follow the new ser
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -32,7 +27,6 @@ from cloud_api.services.jpki import VerifiedCert
 
 log = logging.getLogger(__name__)
 
-_token_secret: ContextVar[bytes] = ContextVar("card_token_secret")
 MAX_LINK_HOPS = 10
 MY_NUMBER_CARD, SHOPPING_CARD = "c", "s"   # the source of a card token
 
@@ -43,56 +37,37 @@ class CardHolderRef:
     mykey_id: str
 
 
-def derive_token_secret(app_secret: str) -> bytes:
-    return hmac.new(app_secret.encode(), b"mykey card token v1", hashlib.sha256).digest()
+class CardTokens:
+    """Issues and resolves card tokens with the app's secret key (itsdangerous: a key derived
+    with its own salt, HMAC-SHA256, constant-time checks). The expiry is in the payload and
+    checked against the caller's clock, so a token's life follows the platform's time."""
 
+    SALT = "mykey card token v1"
 
-def use_token_secret(secret: bytes) -> None:
-    _token_secret.set(secret)
+    def __init__(self, app_secret: str) -> None:
+        self._serializer = URLSafeSerializer(app_secret, salt=self.SALT)
 
+    def issue(self, holder: CardHolderRef, terminal_id: str, now: datetime, ttl_s: int,
+              source: str = MY_NUMBER_CARD) -> tuple[str, datetime]:
+        expires_at = now + timedelta(seconds=ttl_s)
+        payload = [holder.holder_id, holder.mykey_id, terminal_id,
+                   int(expires_at.timestamp()), source]
+        return str(self._serializer.dumps(payload)), expires_at
 
-def issue_card_token(holder: CardHolderRef, terminal_id: str, now: datetime, ttl_s: int,
-                     secret: bytes | None = None,
-                     source: str = MY_NUMBER_CARD) -> tuple[str, datetime]:
-    expires_at = now + timedelta(seconds=ttl_s)
-    payload = (f"{holder.holder_id}:{holder.mykey_id}:{terminal_id}:"
-               f"{int(expires_at.timestamp())}:{source}")
-    raw = payload.encode()
-    return f"{_b64(raw)}.{_b64(_mac(raw, secret))}", expires_at
-
-
-def resolve_card_token(token: str, terminal_id: str, now: datetime,
-                       secret: bytes | None = None, shopping_card_ok: bool = False,
-                       ) -> CardHolderRef:
-    """The holder a card token names; 401 card_token_invalid when forged, foreign or expired;
-    403 my_number_card_required for a shopping card's token unless `shopping_card_ok`."""
-    try:
-        payload_b64, mac_b64 = token.split(".")
-        raw = _unb64(payload_b64)
-        if not hmac.compare_digest(_unb64(mac_b64), _mac(raw, secret)):
-            raise ValueError("mac")
-        holder_id, mykey_id, bound_terminal, expiry, source = raw.decode().split(":")
-        if bound_terminal != terminal_id or now.timestamp() > int(expiry):
-            raise ValueError("scope")
-        ref = CardHolderRef(int(holder_id), mykey_id)
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        raise ApiError("card_token_invalid", 401) from None
-    if source != MY_NUMBER_CARD and not (source == SHOPPING_CARD and shopping_card_ok):
-        raise ApiError("my_number_card_required", 403)
-    return ref
-
-
-def _mac(raw: bytes, secret: bytes | None) -> bytes:
-    key = secret if secret is not None else _token_secret.get()
-    return hmac.new(key, raw, hashlib.sha256).digest()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    def resolve(self, token: str, terminal_id: str, now: datetime,
+                shopping_card_ok: bool = False) -> CardHolderRef:
+        """The holder a card token names; 401 card_token_invalid when forged, foreign or
+        expired; 403 my_number_card_required for a shopping card's token unless
+        `shopping_card_ok`."""
+        try:   # a signed payload is ours; its shape is checked all the same
+            holder_id, mykey_id, bound_terminal, expiry, source = self._serializer.loads(token)
+            if bound_terminal != terminal_id or now.timestamp() > float(expiry):
+                raise ValueError("another terminal's token, or expired")
+        except (BadSignature, ValueError, TypeError):
+            raise ApiError("card_token_invalid", 401) from None
+        if source != MY_NUMBER_CARD and not (source == SHOPPING_CARD and shopping_card_ok):
+            raise ApiError("my_number_card_required", 403)
+        return CardHolderRef(int(holder_id), str(mykey_id))
 
 
 def holder_for_certificate(session: Session, cert: VerifiedCert, now: datetime) -> Holder:

@@ -18,9 +18,23 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 
 from cloud_api.errors import ApiError, ValidationError
+from cloud_api.fastsql import DATETIME, Sql, run
 from cloud_api.models.ledger import IdempotencyRecord
-from cloud_api.services.ledger import statements as sql
 
+CLAIM_RECORD = Sql("INSERT INTO idempotency_records (scope, key, request_hash, created_at) "
+                   "VALUES (:scope, :key, :request_hash, :created_at) "
+                   "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+                   binds={"created_at": DATETIME})
+STORED_RECORD = Sql("SELECT request_hash, status, response_body FROM idempotency_records "
+                    "WHERE scope = :scope AND key = :key")
+COMPLETE_RECORD = Sql("UPDATE idempotency_records SET status = :status, response_body = :body, "
+                      "txn_id = :txn_id WHERE id = :record_id")
+# PostgreSQL: the records of a batch of point uses, with their responses, in one statement
+INSERT_RECORDS_PG = Sql(
+    "INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, "
+    "response_body, txn_id) SELECT x.* FROM jsonb_to_recordset(CAST(:records AS JSONB)) AS "
+    "x(scope text, key text, request_hash text, created_at timestamptz, status integer, "
+    "response_body text, txn_id bigint)")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NO_TERMINAL_SCOPE = "-"
 RETENTION_DAYS = 90   # a terminal's outbox retries within days; older records are purged
@@ -55,11 +69,11 @@ def claim(session: Session, scope: str, key: str, req_hash: str,
 
     Raises 422 idempotency_key_reused when the key was used for a different request.
     """
-    record_id = sql.run(session, sql.CLAIM_RECORD,
+    record_id = run(session, CLAIM_RECORD,
                         claim_params(scope, key, req_hash, now)).scalar()
     if record_id is not None:
         return int(record_id), None
-    stored_hash, status, body = sql.run(session, sql.STORED_RECORD,
+    stored_hash, status, body = run(session, STORED_RECORD,
                                         {"scope": scope, "key": key}).rows[0]
     if stored_hash != req_hash:
         raise ValidationError("idempotency_key_reused")
@@ -75,7 +89,7 @@ def claim_params(scope: str, key: str, req_hash: str, now: datetime) -> dict[str
 def complete(session: Session, record_id: int, status: int, body: str,
              txn_id: int | None) -> None:
     """Store the response with the operation (same transaction)."""
-    sql.run(session, sql.COMPLETE_RECORD,
+    run(session, COMPLETE_RECORD,
             {"record_id": record_id, "status": status, "body": body, "txn_id": txn_id})
 
 

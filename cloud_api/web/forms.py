@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from flask import request
 from sqlalchemy.orm import Session
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.services.console.fields import ACCOUNT_TYPES
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask import g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.services.console.identity import ConsoleIdentity
 
 IDLE_TIMEOUT_S = 30 * 60

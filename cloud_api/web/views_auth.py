@@ -6,11 +6,12 @@ import logging
 from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.db import unit_of_work
 from cloud_api.messages import message
 from cloud_api.services.console.login import login as attempt_login
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from flask import Response, render_template, request, stream_with_context
 from sqlalchemy.orm import Session
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.services.console import contacts
 from cloud_api.services.reports.reader import read_connection
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 from cloud_api.web.downloads import attachment
 from cloud_api.web.forms import db
 

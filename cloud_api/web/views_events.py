@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.errors import NotFound
 from cloud_api.messages import message
 from cloud_api.services.console import point_setup, targets
 from cloud_api.services.console.setting_forms import EVENT_FIELDS, SettingForm, read_event_form
 from cloud_api.services.validation import digits
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 from cloud_api.web.forms import confirm_rows, db, form_dict
 
 Page = str | tuple[str, int]

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.messages import message
 from cloud_api.services.console import grant_business
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 from cloud_api.web.forms import db, form_dict
 
 

@@ -6,13 +6,14 @@ from dataclasses import asdict
 from flask import jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.messages import message
 from cloud_api.services.console import point_setup as setup
 from cloud_api.services.console.postal import lookup
 from cloud_api.services.console.setting_forms import POINT_FIELDS, read_point_form
 from cloud_api.services.validation import digits
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 from cloud_api.web.forms import LABELS, confirm_rows, db, form_dict
 
 HISTORY_COLUMNS = ("point_name", "validity_days", "municipality_name", "department", "person",

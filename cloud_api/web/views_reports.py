@@ -10,7 +10,7 @@ from flask import Response, render_template, request, stream_with_context
 from markupsafe import Markup
 from sqlalchemy.engine import Connection
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.errors import FieldError, NotFound
 from cloud_api.messages import message
 from cloud_api.services.console import point_setup
@@ -20,7 +20,8 @@ from cloud_api.services.reports import export, place_report, scope
 from cloud_api.services.reports import transfer_report as transfer_reports
 from cloud_api.services.reports.reader import read_connection
 from cloud_api.services.validation import digits
-from cloud_api.web import bp, chart, security, transfer_page
+from cloud_api.web import chart, security, transfer_page
+from cloud_api.web.blueprint import bp
 from cloud_api.web.downloads import report_file
 
 

@@ -11,10 +11,11 @@ import logging
 
 from flask import render_template, request, url_for
 
-from cloud_api.app import cloud
+from cloud_api.context import cloud
 from cloud_api.messages import message
 from cloud_api.services.console import login as logins
-from cloud_api.web import bp, security
+from cloud_api.web import security
+from cloud_api.web.blueprint import bp
 from cloud_api.web.forms import db
 
 log = logging.getLogger(__name__)

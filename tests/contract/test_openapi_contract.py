@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.contract.conftest import World
 
 CLIENT = Path(__file__).resolve().parents[2] / "terminal_app" / "api" / "client.py"
-CALL = re.compile(r'"(GET|POST|PUT|DELETE)", f?"(?:\{API\})?(/[^"?]*)')
+CALL = re.compile(r'"(GET|POST|PUT|DELETE)",\s*f?"(?:\{API\})?(/[^"?]*)')
 NOT_FOR_THE_COUNTER = {("get", "/openapi.json"), ("get", "/ready")}  # docs; load balancers
 GRANTS = "/grant"   # /grants, /grant-businesses, /grant-uploads: the 業務支援システム (category E)
 

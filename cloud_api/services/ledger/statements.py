@@ -89,16 +89,7 @@ POST_PG = Sql(
     "UNNEST(CAST(:lot_ids AS BIGINT[]), CAST(:lot_amounts AS BIGINT[])) AS part(lot_id, amount)) "
     "SELECT id, txn_no FROM txn", binds=TXN_BINDS)
 
-# ---------------------------------------------------------------- idempotency records
-CLAIM_RECORD = Sql("INSERT INTO idempotency_records (scope, key, request_hash, created_at) "
-                   "VALUES (:scope, :key, :request_hash, :created_at) "
-                   "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
-                   binds={"created_at": DATETIME})
-STORED_RECORD = Sql("SELECT request_hash, status, response_body FROM idempotency_records "
-                    "WHERE scope = :scope AND key = :key")
-COMPLETE_RECORD = Sql("UPDATE idempotency_records SET status = :status, response_body = :body, "
-                      "txn_id = :txn_id WHERE id = :record_id")
-
+# ---------------------------------------------------------------- holder debits (PostgreSQL)
 # PostgreSQL: the whole debit of a holder account (cloud_api/models/ledger_functions.py).
 DEBIT_PG = Sql(
     "SELECT outcome, txn_id, txn_no, book_after, usable_after FROM ledger_debit("
@@ -109,15 +100,9 @@ DEBIT_PG = Sql(
     "CAST(:municipality_code AS TEXT), CAST(:reason AS TEXT))", binds=TXN_BINDS)
 
 # PostgreSQL: point uses that arrived together, in order (ledger_point_uses in
-# cloud_api/models/ledger_functions.py), and the idempotency records of those made, with their
-# responses, in one statement.
+# cloud_api/models/ledger_functions.py; their idempotency records: services/idempotency.py).
 POINT_USES_PG = Sql("SELECT ord, outcome, txn_id, txn_no, book_after, usable_after "
                     "FROM ledger_point_uses(CAST(:uses AS JSONB))")
-INSERT_RECORDS_PG = Sql(
-    "INSERT INTO idempotency_records (scope, key, request_hash, created_at, status, "
-    "response_body, txn_id) SELECT x.* FROM jsonb_to_recordset(CAST(:records AS JSONB)) AS "
-    "x(scope text, key text, request_hash text, created_at timestamptz, status integer, "
-    "response_body text, txn_id bigint)")
 
 # ---------------------------------------------------------------- the sweep's mark
 # models.ledger.SweepMark: read, and moved forward only (sweep.py).

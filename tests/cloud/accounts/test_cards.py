@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from cloud_api.db import unit_of_work
 from cloud_api.errors import ApiError
 from cloud_api.models.accounts import HolderCertificate
-from cloud_api.services.cards import CardHolderRef, issue_card_token, resolve_card_token
+from cloud_api.services.cards import CardHolderRef, CardTokens
 from cloud_api.services.cert_links import import_links, read_links
 from tests.cloud.accounts.helpers import make_ca, new_card, problem, reissue, snapshot
 from tests.cloud.conftest import NOW
@@ -56,17 +56,19 @@ def test_valid_card_gives_mykey_id_token_and_balances(museum) -> None:
 
 
 def test_token_is_bound_to_terminal_and_time(museum) -> None:
-    secret = b"k" * 32
-    token, _ = issue_card_token(CardHolderRef(7, "MY123456"), TID, NOW, 600, secret=secret)
-    assert resolve_card_token(token, TID, NOW, secret=secret) == CardHolderRef(7, "MY123456")
-    for terminal, at, key in ((TID, NOW + timedelta(seconds=601), secret),
-                              ("00052560", NOW, secret), (TID, NOW, b"x" * 32)):
+    tokens = CardTokens("k" * 32)
+    token, _ = tokens.issue(CardHolderRef(7, "MY123456"), TID, NOW, 600)
+    assert tokens.resolve(token, TID, NOW) == CardHolderRef(7, "MY123456")
+    for terminal, at, key in ((TID, NOW + timedelta(seconds=601), tokens),
+                              ("00052560", NOW, tokens), (TID, NOW, CardTokens("x" * 32))):
         with pytest.raises(ApiError) as err:
-            resolve_card_token(token, terminal, at, secret=key)
+            key.resolve(token, terminal, at)
         assert getattr(err.value, "code", None) == "card_token_invalid"
-    forged = token.split(".")[0] + "." + token.split(".")[1][::-1]
-    with pytest.raises(ApiError):
-        resolve_card_token(forged, TID, NOW, secret=secret)
+    payload, mac = token.rsplit(".", 1)
+    for forged in (f"{payload}.{mac[::-1]}", f"{payload[::-1]}.{mac}", "", "a.b.c", "x" * 600):
+        with pytest.raises(ApiError) as err:
+            tokens.resolve(forged, TID, NOW)
+        assert getattr(err.value, "code", None) == "card_token_invalid"
 
 
 def test_revoked_certificate_is_refused(museum) -> None:

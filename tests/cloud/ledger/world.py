@@ -17,7 +17,7 @@ from cloud_api.clock import JST
 from cloud_api.db import unit_of_work
 from cloud_api.models import ledger as L
 from cloud_api.models.accounts import GrantBusiness, Holder, MykeyIdRegistry, ServiceId
-from cloud_api.services.cards import CardHolderRef, derive_token_secret, issue_card_token
+from cloud_api.services.cards import CardHolderRef, CardTokens
 
 MUSEUM, CHAMBER, OFFICE, STREET, TOKUSHIMA = ("00052459", "00052460", "00052461", "00052462",
                                               "00052463")
@@ -39,8 +39,7 @@ class World:
     def token(self, terminal_id: str, holder_id: int | None = None,
               mykey_id: str = "MY123456") -> str:
         ref = CardHolderRef(holder_id or self.holder_id, mykey_id)
-        token, _ = issue_card_token(ref, terminal_id, self.clock.now(), 600,
-                                    secret=derive_token_secret("test-secret"))
+        token, _ = CardTokens("test-secret").issue(ref, terminal_id, self.clock.now(), 600)
         return token
 
     def ledger_counts(self) -> tuple[int, ...]:

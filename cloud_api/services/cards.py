@@ -93,10 +93,19 @@ def certificate_row(session: Session, cert: VerifiedCert) -> HolderCertificate |
         .order_by(HolderCertificate.issuer.is_(None))).all()
     if not rows:
         return None
-    if rows[0].issuer is None:
+    if rows[0].issuer is None and _lock_now(session, rows[0].id):
         rows[0].issuer = cert.issuer_key
         session.flush()
     return rows[0]
+
+
+def _lock_now(session: Session, row_id: int) -> bool:
+    """The row locked for its stamp if no one holds it (SKIP LOCKED): a read never waits for a
+    stamp, so two uploads reading the same cards in opposite orders cannot deadlock on it; the
+    one holding the row stamps it."""
+    return session.scalar(select(HolderCertificate.id).where(
+        HolderCertificate.id == row_id, HolderCertificate.issuer.is_(None))
+        .with_for_update(skip_locked=True)) is not None
 
 
 def _succeed(session: Session, cert: VerifiedCert, now: datetime) -> HolderCertificate:
